@@ -1,0 +1,1 @@
+"""Borehole stratigraphy extraction engine (layers, depths, descriptions, metadata)."""
