@@ -1,0 +1,1 @@
+"""A small SDK for Label Studio ML backends (compatible with Label Studio 1.23)."""

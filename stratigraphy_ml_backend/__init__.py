@@ -1,0 +1,1 @@
+"""Label Studio ML backend that pre-annotates borehole profile pages."""

@@ -1,0 +1,1 @@
+"""Label Studio ML backend that transcribes boxes drawn on borehole pages."""
