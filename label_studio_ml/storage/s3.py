@@ -82,6 +82,8 @@ def read_object(client: Any, bucket: str, key: str) -> bytes:
 class S3Storage:
     """Objects under ``s3://bucket/prefix/``; keys are relative to the prefix."""
 
+    page_size = 1000  # keys per list request (S3's maximum)
+
     def __init__(self, bucket: str, prefix: str = "", client: Any = None) -> None:
         if client is None:
             client = s3_client(None, "us-east-1")
@@ -134,7 +136,10 @@ class S3Storage:
         paginator = self.client.get_paginator("list_objects_v2")
         keys: list[str] = []
         try:
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=full_prefix):
+            for page in paginator.paginate(
+                Bucket=self.bucket, Prefix=full_prefix,
+                PaginationConfig={"PageSize": self.page_size},
+            ):
                 for item in page.get("Contents", []):
                     rel = self.relative_key(item["Key"])
                     if rel:
