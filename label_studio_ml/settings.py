@@ -1,0 +1,78 @@
+"""Settings of the SDK app, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from label_studio_ml.errors import ConfigError
+
+DEFAULT_WEBHOOK_SECRET_HEADER = "X-Webhook-Secret"
+DEFAULT_MODEL_DIR = Path("./data/models")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _clean(value: str | None) -> str | None:
+    """Treat unset and blank variables alike."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+@dataclass(frozen=True)
+class SDKSettings:
+    """What the app factory needs: auth, webhook secret, state directory, log level.
+
+    Basic auth is on only when both ``basic_auth_user`` and ``basic_auth_pass`` are set.
+    Secrets are kept out of ``repr`` so the settings object can be logged.
+    """
+
+    basic_auth_user: str | None = None
+    basic_auth_pass: str | None = field(default=None, repr=False)
+    webhook_secret_header: str = DEFAULT_WEBHOOK_SECRET_HEADER
+    webhook_secret: str | None = field(default=None, repr=False)
+    model_dir: Path = DEFAULT_MODEL_DIR
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        level = self.log_level.upper()
+        if level not in _LOG_LEVELS:
+            raise ConfigError(
+                f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {self.log_level!r}"
+            )
+        object.__setattr__(self, "log_level", level)
+        object.__setattr__(self, "model_dir", Path(self.model_dir))
+        if bool(self.basic_auth_user) != bool(self.basic_auth_pass):
+            logging.getLogger(__name__).warning(
+                "Only one of BASIC_AUTH_USER / BASIC_AUTH_PASS is set: basic auth stays OFF"
+            )
+        if not self.webhook_secret_header.strip():
+            raise ConfigError("WEBHOOK_SECRET_HEADER must not be empty")
+
+    @property
+    def auth_enabled(self) -> bool:
+        """True when both basic-auth user and password are configured."""
+        return bool(self.basic_auth_user and self.basic_auth_pass)
+
+    @property
+    def state_path(self) -> Path:
+        """The SQLite file holding per-project state."""
+        return self.model_dir / "state.db"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SDKSettings:
+        """Build the settings from ``environ`` (default: ``os.environ``)."""
+        env = os.environ if environ is None else environ
+        return cls(
+            basic_auth_user=_clean(env.get("BASIC_AUTH_USER")),
+            basic_auth_pass=_clean(env.get("BASIC_AUTH_PASS")),
+            webhook_secret_header=_clean(env.get("WEBHOOK_SECRET_HEADER"))
+            or DEFAULT_WEBHOOK_SECRET_HEADER,
+            webhook_secret=_clean(env.get("WEBHOOK_SECRET")),
+            model_dir=Path(_clean(env.get("MODEL_DIR")) or DEFAULT_MODEL_DIR),
+            log_level=_clean(env.get("LOG_LEVEL")) or "INFO",
+        )
