@@ -68,7 +68,7 @@ class EchoModel(LabelStudioMLBase):
             release = getattr(self.services, "release", None)
             if release is not None and not release.wait(timeout=30):
                 raise TimeoutError("test never released the training")
-            self.set("trained_value", str(data["project"].get("title")))
+            self.set("trained_value", str(data["project"]["title"]))
             self.bump_model_version()
             return None
         if event == "ANNOTATIONS_CREATED":
