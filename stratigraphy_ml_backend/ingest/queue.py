@@ -42,7 +42,7 @@ def context() -> IngestContext:
     return _context
 
 
-def set_context(ctx: IngestContext) -> None:
+def set_context(ctx: IngestContext | None) -> None:
     global _context
     _context = ctx
 
