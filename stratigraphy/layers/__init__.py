@@ -1,0 +1,182 @@
+"""Layer detection: from the words of the pages to the layers of each borehole.
+
+The chain is pure: ``words_to_runs`` -> ``runs_to_entries`` -> ``entries_to_columns`` ->
+``description_runs`` -> ``column_to_layers``, then :func:`detect_boreholes` links columns
+into boreholes (several per page or document, a log continuing onto the next page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dataclasses import replace
+
+from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, unrotate_bbox, union_all
+from stratigraphy.layers.build import ColumnLayers, DraftLayer, column_to_layers
+from stratigraphy.layers.columns import DepthColumn, entries_to_columns, pair_from_to_columns
+from stratigraphy.layers.descriptions import description_runs, material_score
+from stratigraphy.layers.entries import runs_to_entries
+from stratigraphy.layers.runs import words_to_runs
+from stratigraphy.model import DepthInterval, Layer, PageContent
+
+__all__ = ["DetectedBorehole", "detect_boreholes", "page_columns"]
+
+
+@dataclass(frozen=True, slots=True)
+class DetectedBorehole:
+    """The layers of one borehole and where on which pages it was found."""
+
+    layers: tuple[Layer, ...]
+    regions: tuple[tuple[int, BBox], ...]  # (page, box of depth column + descriptions)
+
+
+def page_columns(page: PageContent) -> list[ColumnLayers]:
+    """Depth columns of one page with their layers, left to right then top to bottom."""
+    runs = words_to_runs(page.words)
+    columns = pair_from_to_columns(entries_to_columns(runs_to_entries(runs)))
+    columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))
+    results: list[ColumnLayers] = []
+    for column in columns:
+        right_limit = min(
+            (other.bbox.x0 for other in columns
+             if other is not column and other.bbox.x0 > column.bbox.x1
+             and other.bbox.vertical_overlap(column.bbox) > 0),
+            default=None,
+        )
+        desc = description_runs(column, runs, right_limit)
+        if not desc:
+            continue
+        built = column_to_layers(column, desc)
+        text = " ".join(layer.text for layer in built.layers) + " " + " ".join(ln.text for ln in built.lines_above)
+        if not built.layers and not built.lines_above:
+            continue
+        if material_score(text) == 0 and len(built.layers) < 3:
+            continue
+        results.append(built)
+    return _drop_nested(results)
+
+
+def _drop_nested(results: list[ColumnLayers]) -> list[ColumnLayers]:
+    """Resolve columns competing for the same text; the column with more layers wins.
+
+    A column whose values stand inside another column's descriptions, or whose
+    descriptions are mostly another column's, is a distractor (well construction,
+    samples, test values).
+    """
+    kept: list[ColumnLayers] = []
+    used: set[int] = set()
+    for r in sorted(results, key=lambda r: (-len(r.layers), -len(r.column.entries))):
+        box = r.column.bbox
+        words = {id(w) for layer in r.layers for ln in layer.lines for w in ln.words}
+        words |= {id(w) for ln in r.lines_above for w in ln.words}
+        if words and len(words & used) >= 0.3 * len(words):
+            continue
+        inside = False
+        for k in kept:
+            desc = [ln.bbox for layer in k.layers for ln in layer.lines]
+            if desc and union_all(desc).expand(5).intersection_area(box) >= 0.5 * box.area:
+                inside = True
+                break
+        if not inside:
+            kept.append(r)
+            used |= words
+    return sorted(kept, key=lambda r: (r.column.bbox.x0, r.column.bbox.y0))
+
+
+def _first_value(column: DepthColumn) -> float:
+    e = column.entries[0]
+    return e.start if e.start is not None else e.value
+
+
+def _last_value(layers: list[DraftLayer]) -> float | None:
+    values = [v for layer in layers for v in (layer.start, layer.end) if v is not None]
+    return max(values) if values else None
+
+
+def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list[DetectedBorehole]:
+    """The boreholes of a document, in page order."""
+    boreholes: list[tuple[list[DraftLayer], list[tuple[int, BBox]]]] = []
+    previous_page_last: tuple[list[DraftLayer], list[tuple[int, BBox]]] | None = None
+    frames = {page.number: page for page in pages}
+    for page in pages:
+        found = page_columns(upright(page))
+        this_page: list[tuple[list[DraftLayer], list[tuple[int, BBox]]]] = []
+        for n, built in enumerate(found):
+            layers = list(built.layers)
+            above = built.lines_above
+            first = _first_value(built.column)
+            region = [(page.number, _region(built))]
+            prev = previous_page_last if n == 0 else None
+            prev_last = _last_value(prev[0]) if prev else None
+            if prev is not None and prev_last is not None and first >= prev_last - 1e-6 and first > 0:
+                # the log continues from the previous page
+                prev_layers, prev_regions = prev
+                if above:
+                    tail = prev_layers[-1] if prev_layers else None
+                    if tail is not None and tail.end is None:
+                        tail.lines.extend(above)
+                        tail.end = first
+                        tail.depth_boxes.extend((e.page, e.bbox) for e in built.column.entries[:1])
+                    elif first > prev_last:
+                        prev_layers.append(DraftLayer(prev_last, first, list(above), page.number,
+                                                      [(e.page, e.bbox) for e in built.column.entries[:1]]))
+                elif prev_layers and prev_layers[-1].end is None and built.mode == "boundary":
+                    prev_layers[-1].end = first
+                prev_layers.extend(layers)
+                prev_regions.extend(region)
+                this_page.append(prev)
+                continue
+            if above and built.mode == "boundary" and first > 0:
+                start = 0.0
+                entry = built.column.entries[0]
+                layers.insert(0, DraftLayer(start, first, list(above), page.number, [(entry.page, entry.bbox)]))
+            bh = (layers, region)
+            boreholes.append(bh)
+            this_page.append(bh)
+        previous_page_last = this_page[-1] if this_page else None
+    return [_finish(layers, regions, frames) for layers, regions in boreholes if layers]
+
+
+def upright(page: PageContent) -> PageContent:
+    """The page with its words in the displayed (rotated) frame, where text runs left to right."""
+    if page.rotation == 0:
+        return page
+    w, h, r = page.width, page.height, page.rotation
+    words = tuple(replace(word, bbox=rotate_bbox(word.bbox, w, h, r)) for word in page.words)
+    dw, dh = rotated_size(w, h, r)
+    return replace(page, words=words, segments=(), width=dw, height=dh, rotation=0)
+
+
+def _to_page_frame(box: BBox, page: PageContent | None) -> BBox:
+    if page is None or page.rotation == 0:
+        return box
+    return unrotate_bbox(box, page.width, page.height, page.rotation)
+
+
+def _region(built: ColumnLayers) -> BBox:
+    boxes = [built.column.bbox] + [ln.bbox for layer in built.layers for ln in layer.lines]
+    boxes += [ln.bbox for ln in built.lines_above]
+    return union_all(boxes)
+
+
+def _finish(drafts: list[DraftLayer], regions: list[tuple[int, BBox]],
+            frames: dict[int, PageContent]) -> DetectedBorehole:
+    layers: list[Layer] = []
+    for d in drafts:
+        lines_on_page = [ln for ln in d.lines if ln.words[0].page == d.page] or d.lines
+        start, end = d.start, d.end
+        if start is not None and end is not None and end < start:
+            end = None
+        layers.append(
+            Layer(
+                depth=DepthInterval(start, end),
+                description=d.text,
+                page=d.page,
+                description_bbox=_to_page_frame(union_all(ln.bbox for ln in lines_on_page), frames.get(d.page)),
+                depth_bboxes=tuple(_to_page_frame(box, frames.get(p)) for p, box in d.depth_boxes),
+                depth_pages=tuple(p for p, _ in d.depth_boxes),
+            )
+        )
+    return DetectedBorehole(
+        tuple(layers), tuple((p, _to_page_frame(box, frames.get(p))) for p, box in regions)
+    )

@@ -1,0 +1,190 @@
+"""Layers of one depth column: which description lines belong to which depth interval.
+
+Three readings of a column, all by y position of the lines:
+
+- boundary column (``a above b``): each value is a boundary; a line belongs to the interval
+  between the values above and below its centre. Lines above the first value form a first
+  layer starting at the surface (0.0) when the log's top is the surface;
+- inline top depths: each value starts its layer's first row; the layer ends at the next value;
+  a last value without description (or with an end-of-hole note) only closes the log;
+- interval entries (``a - b`` or from/to columns): each row gives its own interval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stratigraphy.geometry import BBox, union_all
+from stratigraphy.layers.columns import DepthColumn
+from stratigraphy.layers.descriptions import join_lines
+from stratigraphy.layers.entries import Entry, EntryKind
+from stratigraphy.layers.runs import Run, rows_of
+from stratigraphy.model import Word
+
+_END_OF_HOLE = re.compile(
+    r"\b(fin du forage|fin de forage|fin du sondage|endtiefe|ende der bohrung|bohrende|"
+    r"end of (bore)?hole|eoh|fine del sondaggio|fine sondaggio|fondo foro)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    words: tuple[Word, ...]
+
+    @property
+    def bbox(self) -> BBox:
+        return union_all(w.bbox for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(slots=True)
+class DraftLayer:
+    """A layer under construction (mutable until the borehole is complete)."""
+
+    start: float | None
+    end: float | None
+    lines: list[Line]
+    page: int
+    depth_boxes: list[tuple[int, BBox]]
+
+    @property
+    def text(self) -> str:
+        return join_lines([list(line.words) for line in self.lines])
+
+
+@dataclass(slots=True)
+class ColumnLayers:
+    """What one depth column yields: its layers, and the lines above its first entry."""
+
+    column: DepthColumn
+    layers: list[DraftLayer]
+    lines_above: list[Line]
+    mode: str
+
+
+def _lines(column: DepthColumn, runs: list[Run]) -> list[Line]:
+    rest = [Run(e.rest) for e in column.entries if e.rest]
+    lines: list[Line] = []
+    for row in rows_of(runs + rest):
+        words = tuple(w for run in row for w in run.words)
+        lines.append(Line(words))
+    return lines
+
+
+def _is_inline(column: DepthColumn, lines: list[Line]) -> bool:
+    if column.kind is EntryKind.INTERVAL:
+        return True
+    if any(e.negative for e in column.entries) or any(e.rest for e in column.entries):
+        return True
+    h = column.line_height
+    aligned = sum(
+        1 for e in column.entries if any(abs(line.bbox.cy - e.bbox.cy) <= 0.5 * h for line in lines)
+    )
+    first = column.entries[0].bbox
+    above = [ln for ln in lines if ln.bbox.cy < first.cy - 0.5 * h and first.y0 - ln.bbox.y1 <= 3 * h]
+    return aligned >= max(2, 0.6 * len(column.entries)) and not above
+
+
+def _chain(lines: list[Line], anchor: float, h: float, upward: bool) -> list[Line]:
+    """Lines following ``anchor`` (downward or upward) without a gap wider than ~3 lines."""
+    ordered = sorted(lines, key=lambda ln: ln.bbox.cy, reverse=upward)
+    out: list[Line] = []
+    edge = anchor
+    for line in ordered:
+        gap = (edge - line.bbox.y1) if upward else (line.bbox.y0 - edge)
+        if gap > 3 * h:
+            break
+        out.append(line)
+        edge = line.bbox.y0 if upward else line.bbox.y1
+    return out
+
+
+def _surface_y(column: DepthColumn) -> float | None:
+    """The y of depth 0 when the values sit on a linear depth scale, else None."""
+    entries = column.entries
+    if len(entries) < 3:
+        return None
+    xs = [e.value for e in entries]
+    ys = [e.bbox.cy for e in entries]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx <= 0:
+        return None
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    if slope <= 0:
+        return None
+    intercept = my - slope * mx
+    residual = max(abs(intercept + slope * x - y) for x, y in zip(xs, ys, strict=True))
+    spacing = (ys[-1] - ys[0]) / (n - 1)
+    if residual > max(0.6 * spacing, 3 * column.line_height):
+        return None
+    return intercept
+
+
+def _boxes(*entries: Entry | None) -> list[tuple[int, BBox]]:
+    return [(e.page, e.bbox) for e in entries if e is not None]
+
+
+def column_to_layers(column: DepthColumn, runs: list[Run]) -> ColumnLayers:
+    """Assign the description lines beside a depth column to its depth intervals."""
+    lines = _lines(column, runs)
+    entries = column.entries
+    h = column.line_height
+    page = column.page
+    if _is_inline(column, lines):
+        tops = [e.bbox.y0 - 0.3 * h for e in entries]
+        groups: list[list[Line]] = [[] for _ in entries]
+        for line in lines:
+            cy = line.bbox.cy
+            for i in range(len(entries) - 1, -1, -1):
+                if cy >= tops[i]:
+                    if i < len(entries) - 1 or line in _chain(
+                        [ln for ln in lines if ln.bbox.cy >= tops[i]], entries[i].bbox.y0, h, False
+                    ):
+                        groups[i].append(line)
+                    break
+        above = [ln for ln in lines if ln.bbox.cy < tops[0]]
+        layers: list[DraftLayer] = []
+        for i, entry in enumerate(entries):
+            group = sorted(groups[i], key=lambda ln: ln.bbox.cy)
+            if entry.kind is EntryKind.INTERVAL:
+                if group:
+                    layers.append(DraftLayer(entry.start, entry.end, group, page, _boxes(entry)))
+                continue
+            nxt = entries[i + 1] if i + 1 < len(entries) else None
+            if nxt is None and (not group or _END_OF_HOLE.search(" ".join(ln.text for ln in group))):
+                break
+            if group:
+                layers.append(DraftLayer(entry.value, nxt.value if nxt else None, group, page, _boxes(entry, nxt)))
+        return ColumnLayers(column, layers, _chain(above, tops[0], h, True), "inline")
+
+    bounds = [e.bbox.cy for e in entries]
+    surface = _surface_y(column)
+    groups = [[] for _ in range(len(entries) + 1)]
+    for line in lines:
+        cy = line.bbox.cy
+        k = sum(1 for b in bounds if cy >= b)
+        groups[k].append(line)
+    # above the first value: bounded by the depth scale when there is one, else by spacing
+    above = groups[0]
+    if surface is not None and entries[0].value > 0:
+        above = [ln for ln in above if ln.bbox.cy >= surface - 0.5 * h]
+    else:
+        above = _chain(above, entries[0].bbox.y0, h, True)
+    below = _chain(groups[-1], entries[-1].bbox.y1, h, False)
+    layers = []
+    for i in range(len(entries) - 1):
+        group = sorted(groups[i + 1], key=lambda ln: ln.bbox.cy)
+        if group:
+            layers.append(DraftLayer(entries[i].value, entries[i + 1].value, group, page,
+                                     _boxes(entries[i], entries[i + 1])))
+    if below:
+        layers.append(DraftLayer(entries[-1].value, None, sorted(below, key=lambda ln: ln.bbox.cy), page,
+                                 _boxes(entries[-1])))
+    return ColumnLayers(column, layers, sorted(above, key=lambda ln: ln.bbox.cy), "boundary")

@@ -1,0 +1,129 @@
+"""Depth columns: entries stacked in one x-aligned column with depths growing downwards.
+
+Pure functions over :class:`~stratigraphy.layers.entries.Entry`. Scale ticks (an arithmetic
+progression at even spacing) and short unordered number stacks (test values) are rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stratigraphy.geometry import BBox, union_all
+from stratigraphy.layers.entries import Entry, EntryKind
+
+
+@dataclass(frozen=True, slots=True)
+class DepthColumn:
+    entries: tuple[Entry, ...]  # top to bottom, depths increasing
+
+    @property
+    def kind(self) -> EntryKind:
+        return self.entries[0].kind
+
+    @property
+    def bbox(self) -> BBox:
+        return union_all(e.bbox for e in self.entries)
+
+    @property
+    def page(self) -> int:
+        return self.entries[0].page
+
+    @property
+    def line_height(self) -> float:
+        heights = sorted(e.bbox.height for e in self.entries)
+        return heights[len(heights) // 2]
+
+
+def _aligned(a: BBox, b: BBox, tol: float) -> bool:
+    return abs(a.x1 - b.x1) <= tol or abs(a.x0 - b.x0) <= tol or abs(a.cx - b.cx) <= tol
+
+
+def _longest_increasing(entries: list[Entry]) -> list[Entry]:
+    """Longest subsequence (in y order) whose depths strictly increase."""
+    n = len(entries)
+    if n == 0:
+        return []
+    best = [1] * n
+    prev = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if entries[j].value < entries[i].value and best[j] + 1 > best[i]:
+                best[i], prev[i] = best[j] + 1, j
+    i = max(range(n), key=lambda k: (best[k], -k))
+    out: list[Entry] = []
+    while i >= 0:
+        out.append(entries[i])
+        i = prev[i]
+    return out[::-1]
+
+
+def is_scale_ticks(entries: list[Entry] | tuple[Entry, ...]) -> bool:
+    """An arithmetic progression of depths printed at even spacing: a depth scale, not boundaries."""
+    if len(entries) < 3 or any(e.kind is not EntryKind.VALUE for e in entries):
+        return False
+    values = [e.value for e in entries]
+    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    if max(steps) - min(steps) > 1e-6:
+        return False
+    ys = [e.bbox.cy for e in entries]
+    gaps = [b - a for a, b in zip(ys, ys[1:], strict=False)]
+    mean = sum(gaps) / len(gaps)
+    if mean <= 0:
+        return False
+    even = max(abs(g - mean) for g in gaps) <= 0.1 * mean
+    whole = all(abs(v - round(v)) < 1e-9 for v in values)
+    return even or (whole and len(entries) >= 4 and not any(e.decimals for e in entries))
+
+
+def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[DepthColumn]:
+    """Group entries of one page into x-aligned columns of increasing depth."""
+    groups: list[list[Entry]] = []
+    for entry in sorted(entries, key=lambda e: e.bbox.cy):
+        tol = 0.8 * entry.bbox.height
+        for group in groups:
+            last = group[-1]
+            if last.kind is entry.kind and _aligned(last.bbox, entry.bbox, tol) and last.bbox.cy < entry.bbox.cy:
+                group.append(entry)
+                break
+        else:
+            groups.append([entry])
+    columns: list[DepthColumn] = []
+    for group in groups:
+        kept = _longest_increasing(group)
+        if len(kept) < min_entries or len(kept) < 0.6 * len(group):
+            continue
+        if is_scale_ticks(kept):
+            continue
+        columns.append(DepthColumn(tuple(kept)))
+    return columns
+
+
+def pair_from_to_columns(columns: list[DepthColumn]) -> list[DepthColumn]:
+    """Merge a 'from' value column and a 'to' value column beside it into one interval column."""
+    out = list(columns)
+    for left in columns:
+        for right in columns:
+            if left is right or left not in out or right not in out:
+                continue
+            if left.kind is not EntryKind.VALUE or right.kind is not EntryKind.VALUE:
+                continue
+            if not (0 < right.bbox.x0 - left.bbox.x1 < 12 * left.line_height):
+                continue
+            merged: list[Entry] = []
+            for a in left.entries:
+                partner = next(
+                    (b for b in right.entries
+                     if a.bbox.vertical_overlap(b.bbox) >= 0.5 * min(a.bbox.height, b.bbox.height)),
+                    None,
+                )
+                if partner is None or partner.value <= a.value:
+                    break
+                merged.append(
+                    Entry(EntryKind.INTERVAL, a.value, partner.value, a.bbox.union(partner.bbox), a.page,
+                          partner.run, partner.rest, a.decimals, a.negative)
+                )
+            if len(merged) == len(left.entries) and len(merged) >= 0.8 * len(right.entries):
+                out.remove(left)
+                out.remove(right)
+                out.append(DepthColumn(tuple(merged)))
+    return out

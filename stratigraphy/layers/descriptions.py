@@ -1,0 +1,94 @@
+"""The description column of a depth column, and joining its lines into layer text."""
+
+from __future__ import annotations
+
+import re
+
+from stratigraphy.layers.columns import DepthColumn
+from stratigraphy.layers.runs import Run
+from stratigraphy.model import Word
+
+MATERIAL_WORDS = (
+    # German
+    "kies", "sand", "silt", "ton", "lehm", "humus", "mutterboden", "moräne", "morane", "fels",
+    "mergel", "molasse", "schiefer", "kalk", "auffüllung", "steine", "blöcke", "kiesig",
+    "sandig", "siltig", "tonig", "lehmig", "torf", "erde", "schotter", "kakirit", "grau", "braun",
+    # French
+    "gravier", "sable", "limon", "argile", "remblai", "terre", "moraine", "marne", "grès",
+    "calcaire", "blocs", "graveleux", "sableux", "limoneux", "argileux", "galets", "roche",
+    # Italian
+    "ghiaia", "sabbia", "limo", "argilla", "riporto", "terreno", "morena", "marna", "arenaria",
+    "calcare", "ciottoli", "blocchi", "sabbioso", "limoso", "argilloso", "ghiaioso",
+    # English
+    "gravel", "silt", "clay", "topsoil", "till", "marl", "sandstone", "limestone", "boulders",
+    "cobbles", "made ground", "fill", "peat", "rock", "sandy", "silty", "clayey",
+)
+_MATERIAL_RE = re.compile("|".join(re.escape(w) for w in MATERIAL_WORDS), re.IGNORECASE)
+# rows that are not part of a layer description
+_NOT_DESCRIPTION = re.compile(
+    r"^(probe|proben|échantillon|echantillon|prise d|campione|sample|spt|rqd|bemerkung|remarque|"
+    r"osservazion|remarks?|seite|page|pagina|massstab|échelle|echelle|scala|scale)\b"
+    r"|^(beschreibung|bezeichnung|description|descrizione|materialbeschrieb|lithologie|lithology|"
+    r"geologie|géologie|geologia|tiefe|profondeur|profondità|depth)\W*$",
+    re.IGNORECASE,
+)
+
+
+def material_score(text: str) -> int:
+    return len(_MATERIAL_RE.findall(text))
+
+
+def is_description_run(run: Run) -> bool:
+    return run.has_letters and not _NOT_DESCRIPTION.match(run.text)
+
+
+def description_runs(column: DepthColumn, runs: list[Run], right_limit: float | None = None) -> list[Run]:
+    """Runs of the description column beside ``column`` (to its right, else to its left).
+
+    Description lines are left-aligned: the column is the cluster of run starts with the
+    most material words among runs level with the depth column.
+    """
+    box = column.bbox
+    h = column.line_height
+    entry_runs = {id(e.run) for e in column.entries}
+    span = max(box.height, 10 * h)
+    candidates = [
+        r for r in runs
+        if id(r) not in entry_runs and is_description_run(r)
+        and box.y0 - span <= r.bbox.cy <= box.y1 + span
+    ]
+    for side in ("right", "left"):
+        if side == "right":
+            pool = [r for r in candidates if r.bbox.x0 >= box.x1 - 0.5 * h
+                    and (right_limit is None or r.bbox.x0 < right_limit)]
+        else:
+            pool = [r for r in candidates if r.bbox.x1 <= box.x0 + 0.5 * h]
+        level = [r for r in pool if box.y0 - 2 * h <= r.bbox.cy <= box.y1 + 4 * h]
+        if not level:
+            continue
+        tol = 1.5 * h
+        clusters: list[list[Run]] = []
+        for r in sorted(level, key=lambda r: r.bbox.x0):
+            if clusters and r.bbox.x0 - clusters[-1][-1].bbox.x0 <= tol:
+                clusters[-1].append(r)
+            else:
+                clusters.append([r])
+
+        def score(cluster: list[Run], side: str = side) -> tuple[int, int, float]:
+            materials = sum(material_score(r.text) for r in cluster)
+            distance = cluster[0].bbox.x0 - box.x1 if side == "right" else box.x0 - cluster[-1].bbox.x1
+            return (min(materials, 3), len(cluster), -distance)
+
+        best = max(clusters, key=score)
+        if material_score(" ".join(r.text for r in best)) == 0 and len(best) < 2:
+            continue
+        x_lo = min(r.bbox.x0 for r in best) - tol
+        x_hi = max(r.bbox.x0 for r in best) + tol
+        return [r for r in pool if x_lo <= r.bbox.x0 <= x_hi]
+    return []
+
+
+def join_lines(words_by_line: list[list[Word]]) -> str:
+    """Description text: lines joined by one space (a hyphenated break stays ``hell- braun``)."""
+    text = " ".join(" ".join(w.text for w in line) for line in words_by_line if line)
+    return " ".join(text.split())

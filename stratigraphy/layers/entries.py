@@ -1,0 +1,118 @@
+"""Depth entries: the places on a page where a run prints a depth.
+
+An entry is either a single value (a boundary ``a above b`` or an inline top depth) or an
+interval ``a - b``. Values that are labelled (``Endtiefe 10.00 m``), followed by another
+unit (``668.99 m ü.M.``, ``3.75 kg/cm2``) or sit inside a sentence are not entries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from stratigraphy.depths import has_explicit_decimals, parse_depth_interval, parse_depth_value
+from stratigraphy.geometry import BBox, union_all
+from stratigraphy.layers.runs import Run
+from stratigraphy.model import Word
+
+
+class EntryKind(StrEnum):
+    VALUE = "value"
+    INTERVAL = "interval"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: EntryKind
+    start: float | None
+    end: float | None  # only intervals
+    bbox: BBox  # the printed depth(s)
+    page: int
+    run: Run
+    rest: tuple[Word, ...] = ()  # words after the depth in the same run (inline description)
+    decimals: bool = True
+    negative: bool = False
+
+    @property
+    def value(self) -> float:
+        return self.start if self.start is not None else (self.end or 0.0)
+
+
+_UNIT_WORD = re.compile(r"^(m|m\.|m:|m,|mt|m\)|\[m\])$", re.IGNORECASE)
+# words after a number that make it something else than a depth
+_OTHER_UNIT = re.compile(
+    r"^(ü\.?|u\.?|ü\.m\.?|m\.?ü\.?m\.?|mü\.?m\.?|müm|msm|s\.?l\.?m\.?|asl|a\.s\.l\.?|nn|%|kg.*|kn.*|"
+    r"mpa|kpa|cm.*|mm.*|°.*|l/.*|bar|t|h|min|s|jahre?|x|/)$",
+    re.IGNORECASE,
+)
+_FROM_WORD = re.compile(r"^(ab|von|vom|de|dès|des|da|dal|from)$", re.IGNORECASE)
+_INTERVAL_HEAD = re.compile(
+    r"^(?:(?:ab|von|vom|de|dès|des|da|dal|from)\s+)?[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?\s*(?:m\s*)?"
+    r"(?:[-\u2010-\u2014\u2212/\u00b7]|bis|à|a|to|al)\s*[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?(?:\s*m\b\.?)?",
+    re.IGNORECASE,
+)
+
+
+def _consumed_words(run: Run, n_chars: int) -> int:
+    """How many leading words of the run cover the first ``n_chars`` of its text."""
+    pos = 0
+    for i, word in enumerate(run.words):
+        pos += len(word.text) + (1 if i else 0)
+        if pos >= n_chars:
+            return i + 1
+    return len(run.words)
+
+
+def _interval_entry(run: Run) -> Entry | None:
+    text = run.text
+    match = _INTERVAL_HEAD.match(text)
+    if match is None:
+        return None
+    interval = parse_depth_interval(match.group(0))
+    if interval is None or interval.start is None or interval.end is None:
+        return None
+    n = _consumed_words(run, match.end())
+    words = run.words[:n]
+    rest = run.words[n:]
+    if rest and _OTHER_UNIT.match(rest[0].text):
+        return None
+    return Entry(
+        EntryKind.INTERVAL, interval.start, interval.end, union_all(w.bbox for w in words),
+        run.page, run, tuple(rest), has_explicit_decimals(match.group(0)),
+        negative=bool(re.match(r"^[-\u2010-\u2014\u2212]", text)),
+    )
+
+
+def _value_entry(run: Run) -> Entry | None:
+    words = run.words
+    first = words[0]
+    value = parse_depth_value(first.text)
+    n = 1
+    if value is None and len(words) >= 2 and re.fullmatch(r"[-\u2010-\u2014\u2212]", first.text):
+        value = parse_depth_value(first.text + words[1].text)
+        n = 2
+    if value is None:
+        return None
+    if n < len(words) and _UNIT_WORD.match(words[n].text):
+        n += 1
+    rest = words[n:]
+    if rest and (_OTHER_UNIT.match(rest[0].text) or rest[0].text.startswith(("ü", "/", ":"))):
+        return None
+    if rest and parse_depth_value(rest[0].text) is not None:
+        return None  # a row of numbers (test values, remarks), not a depth entry
+    token = " ".join(w.text for w in words[:n])
+    return Entry(
+        EntryKind.VALUE, value, None, union_all(w.bbox for w in words[:n]), run.page, run,
+        tuple(rest), has_explicit_decimals(token),
+        negative=bool(re.match(r"^[-\u2010-\u2014\u2212]", token)),
+    )
+
+
+def run_to_entry(run: Run) -> Entry | None:
+    """The depth entry a run starts with, or None."""
+    return _interval_entry(run) or _value_entry(run)
+
+
+def runs_to_entries(runs: list[Run]) -> list[Entry]:
+    return [entry for run in runs if (entry := run_to_entry(run)) is not None]
