@@ -1,0 +1,70 @@
+"""Settings of the stratigraphy backend, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from label_studio_ml.errors import ConfigError
+from label_studio_ml.storage.settings import StorageSettings
+
+DEFAULT_CACHE_SIZE = 32
+
+
+def engine_version() -> str:
+    """Version of the installed engine package (part of region ids and the default model version)."""
+    try:
+        return metadata.version("borehole-ml-backends")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be >= {minimum}, not {value}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class BackendSettings:
+    """Everything the stratigraphy backend needs besides the SDK's own settings.
+
+    - ``storage``: where task files live (``STORAGE``, ``DATA_DIR``, ``S3_*``, ...).
+    - ``model_dir``: ``MODEL_DIR`` (default ``.``), where the feedback database lives.
+    - ``cache_size``: ``EXTRACTION_CACHE_SIZE`` (default 32) engine results kept per worker
+      process, keyed by the PDF's content hash.
+    - ``model_version``: ``MODEL_VERSION`` (default ``stratigraphy-<package version>``);
+      returned by ``/setup`` and put in every prediction.
+    - ``debug_overlay_dir``: ``DEBUG_OVERLAY_DIR`` (default unset = off); when set, every
+      predicted page is also written there as a PNG with its regions drawn on it.
+    """
+
+    storage: StorageSettings
+    model_dir: Path
+    cache_size: int = DEFAULT_CACHE_SIZE
+    model_version: str = f"stratigraphy-{engine_version()}"
+    engine_version: str = engine_version()
+    debug_overlay_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> BackendSettings:
+        version = engine_version()
+        overlay = environ.get("DEBUG_OVERLAY_DIR", "").strip()
+        return cls(
+            storage=StorageSettings.from_env(environ),
+            model_dir=Path(environ.get("MODEL_DIR", "").strip() or "."),
+            cache_size=_int(environ, "EXTRACTION_CACHE_SIZE", DEFAULT_CACHE_SIZE, 1),
+            model_version=environ.get("MODEL_VERSION", "").strip() or f"stratigraphy-{version}",
+            engine_version=version,
+            debug_overlay_dir=Path(overlay) if overlay else None,
+        )
