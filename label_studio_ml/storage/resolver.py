@@ -1,0 +1,352 @@
+"""Turn what Label Studio stores in ``task.data`` into file bytes.
+
+Supported values, in the order they are recognised:
+
+``s3://bucket/key``
+    Read through the configured S3 storage when ``bucket`` is ``S3_BUCKET`` and the
+    key lies under ``S3_PREFIX``. Any other bucket is *not* read with our own
+    credentials (that would reach past the configured root); instead the file is
+    fetched through Label Studio's presign route (``/tasks/<id>/presign/``) when
+    ``LABEL_STUDIO_URL`` is set and a task id is given, else :class:`ForbiddenPath`.
+    ``gs://`` and ``azure-blob://`` work only through that Label Studio route.
+``http(s)://...``
+    Downloaded with a size limit (``DOWNLOAD_MAX_BYTES``) and a time limit
+    (``DOWNLOAD_TIMEOUT`` for the whole download). The Label Studio token is sent
+    only when scheme, host and port equal those of ``LABEL_STUDIO_URL``; requests
+    drops it on redirects to another host.
+``/data/local-files/?d=path``
+    ``LOCAL_FILES_DOCUMENT_ROOT/path`` when that variable is set, else the storage
+    key ``path``; when the file is missing there, downloaded from Label Studio.
+``/data/upload/<project>/<file>`` (also ``upload/...``, ``/storage-data/uploaded/?filepath=``)
+    ``LABEL_STUDIO_MEDIA_ROOT/upload/<project>/<file>`` when present, else
+    downloaded from Label Studio with the token.
+plain relative keys (``pdf/3/x.pdf``)
+    Read through the storage.
+
+Errors: :class:`NotFound` (404), :class:`ForbiddenPath` (escapes, foreign
+buckets), :class:`BadRequest` (unsupported or malformed values),
+:class:`InputDocumentError` (file larger than the limit), :class:`StorageError`
+(everything else). Messages never contain tokens or signed query strings.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import posixpath
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+
+import requests
+import urllib3
+from urllib3.exceptions import ReadTimeoutError
+
+from label_studio_ml.errors import (
+    BadRequest,
+    BackendError,
+    ForbiddenPath,
+    InputDocumentError,
+    NotFound,
+    StorageError,
+)
+from label_studio_ml.storage.base import Storage, clean_key
+from label_studio_ml.storage.local import safe_join
+from label_studio_ml.storage.lsauth import LabelStudioAuth
+from label_studio_ml.storage.settings import StorageSettings
+
+log = logging.getLogger(__name__)
+
+CLOUD_SCHEMES = ("gs", "gcs", "azure-blob", "azure")
+_CHUNK = 64 * 1024
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class ResolvedFile:
+    """A fetched file: its base name, its bytes and its storage key (if it came from storage)."""
+
+    name: str
+    data: bytes
+    key: str | None = None
+
+
+def redact_url(url: str) -> str:
+    """``url`` without user info and query values (safe for logs and messages)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable url>"
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc = f"{netloc}:{parts.port}"
+    query = parts.query
+    if query and parts.path.rstrip("/") != "/data/local-files":
+        query = "&".join(f"{k}=..." for k, _ in parse_qsl(query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+
+
+class UrlResolver:
+    """Fetch task files from storage, Label Studio or the web (one HTTP session each)."""
+
+    def __init__(
+        self,
+        settings: StorageSettings,
+        storage: Storage,
+        *,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.settings = settings
+        self.storage = storage
+        self.session = session or requests.Session()
+        self.session.max_redirects = 5
+        self._ls_url = settings.label_studio_url
+        self._auth: LabelStudioAuth | None = None
+        if self._ls_url and settings.label_studio_api_key:
+            self._auth = LabelStudioAuth(
+                self._ls_url, settings.label_studio_api_key, self.session,
+                settings.download_timeout,
+            )
+
+    def close(self) -> None:
+        self.session.close()
+
+    def read_bytes(self, url: str, task_id: int | str | None = None) -> bytes:
+        return self.fetch(url, task_id).data
+
+    def fetch(self, url: str, task_id: int | str | None = None) -> ResolvedFile:
+        """Resolve one ``task.data`` value; see the module docstring for the forms."""
+        if not isinstance(url, str) or not url.strip():
+            raise BadRequest("file reference must be a non-empty string")
+        url = url.strip()
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            raise BadRequest(f"cannot parse file reference {redact_url(url)!r}") from None
+        scheme = parts.scheme.lower()
+        if scheme == "s3":
+            result = self._fetch_s3(url, parts.netloc, parts.path.lstrip("/"), task_id)
+        elif scheme in CLOUD_SCHEMES:
+            result = self._fetch_via_label_studio_presign(url, task_id, scheme)
+        elif scheme in ("http", "https"):
+            result = self._fetch_http(url)
+        elif scheme:
+            raise BadRequest(
+                f"unsupported URL scheme {scheme!r}: use s3://, http(s)://, "
+                "/data/local-files/?d=, /data/upload/ or a storage key"
+            )
+        elif parts.path.rstrip("/") == "/data/local-files":
+            result = self._fetch_local_files(parts.query)
+        elif parts.path.rstrip("/") == "/storage-data/uploaded":
+            filepath = dict(parse_qsl(parts.query)).get("filepath", "")
+            result = self._fetch_upload(filepath.lstrip("/"))
+        elif parts.path.startswith(("/data/upload/", "/upload/", "upload/")):
+            rel = parts.path[len("/data/"):] if parts.path.startswith("/data/") else parts.path
+            result = self._fetch_upload(unquote(rel.lstrip("/")))
+        else:
+            result = self._from_storage(url)
+        log.debug("resolved %s (task %s): %d bytes", redact_url(url), task_id, len(result.data))
+        return result
+
+    # -- storage ---------------------------------------------------------------------------
+
+    def _from_storage(self, key: str) -> ResolvedFile:
+        data = self.storage.read_bytes(key)
+        self._check_size(len(data), key)
+        return ResolvedFile(name=posixpath.basename(key), data=data, key=key)
+
+    def _fetch_s3(self, url: str, bucket: str, key: str, task_id: Any) -> ResolvedFile:
+        if not bucket or not key:
+            raise BadRequest(f"s3 URL {url!r} must look like s3://bucket/key")
+        own_bucket = getattr(self.storage, "bucket", None)
+        if own_bucket is not None and bucket == own_bucket:
+            rel = self.storage.relative_key(key)  # type: ignore[attr-defined]
+            if not rel:
+                raise ForbiddenPath(
+                    f"{url!r} lies outside S3_PREFIX={self.storage.prefix!r}"  # type: ignore[attr-defined]
+                )
+            return self._from_storage(rel)
+        if self._ls_url and task_id is not None:
+            return self._fetch_via_label_studio_presign(url, task_id, "s3")
+        if own_bucket is not None:
+            raise ForbiddenPath(
+                f"{url!r} is not in the configured bucket S3_BUCKET={own_bucket!r}; set "
+                "LABEL_STUDIO_URL (and pass the task id) to read other buckets through Label Studio"
+            )
+        raise BadRequest(
+            f"cannot read {url!r}: set STORAGE=s3 with S3_BUCKET={bucket!r}, or set "
+            "LABEL_STUDIO_URL so the file is fetched through Label Studio"
+        )
+
+    # -- Label Studio routes ---------------------------------------------------------------
+
+    def _fetch_via_label_studio_presign(self, url: str, task_id: Any, scheme: str) -> ResolvedFile:
+        if not self._ls_url or task_id is None:
+            raise BadRequest(
+                f"{scheme}:// files can only be fetched through Label Studio: set "
+                "LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY (the task id is needed too)"
+            )
+        try:
+            task = int(str(task_id))
+        except ValueError:
+            raise BadRequest(f"task id must be an integer, got {task_id!r}") from None
+        fileuri = base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii")
+        ls_url = f"{self._ls_url}/tasks/{task}/presign/?fileuri={fileuri}"
+        data = self._download(ls_url, auth=True)
+        name = posixpath.basename(urlsplit(url).path) or "download"
+        return ResolvedFile(name=name, data=data, key=None)
+
+    def _fetch_local_files(self, query: str) -> ResolvedFile:
+        rel = dict(parse_qsl(query)).get("d", "").lstrip("/")
+        if not rel:
+            raise BadRequest("/data/local-files/ URL needs a ?d=<path> parameter")
+        clean_key(rel)
+        root = self.settings.local_files_document_root
+        missing: NotFound
+        if root is not None:
+            path = safe_join(root, rel)
+            if path.is_file():
+                return ResolvedFile(name=path.name, data=self._read_file(path, rel), key=None)
+            missing = NotFound(f"no file {rel!r} under LOCAL_FILES_DOCUMENT_ROOT")
+        else:
+            try:
+                return self._from_storage(rel)
+            except NotFound as exc:
+                missing = exc
+        if not self._ls_url:
+            raise missing
+        data = self._download(f"{self._ls_url}/data/local-files/?d={quote(rel)}", auth=True)
+        return ResolvedFile(name=posixpath.basename(rel), data=data, key=None)
+
+    def _fetch_upload(self, rel: str) -> ResolvedFile:
+        """``rel`` is ``upload/<project>/<file>`` (already URL-decoded)."""
+        if not rel.startswith("upload/"):
+            raise BadRequest(f"uploaded file path {rel!r} must start with upload/")
+        clean_key(rel)
+        name = posixpath.basename(rel)
+        media = self.settings.label_studio_media_root
+        if media is not None:
+            path = safe_join(media, rel)
+            if path.is_file():
+                return ResolvedFile(name=name, data=self._read_file(path, rel), key=None)
+        if not self._ls_url:
+            raise NotFound(
+                f"uploaded file {rel!r} is not under LABEL_STUDIO_MEDIA_ROOT and "
+                "LABEL_STUDIO_URL is not set to download it"
+            )
+        first = f"{self._ls_url}/storage-data/uploaded/?filepath={quote(rel)}"
+        try:
+            data = self._download(first, auth=True)
+        except (NotFound, StorageError) as exc:
+            log.debug("%s failed (%s); trying /data/%s", redact_url(first), exc.code, rel)
+            data = self._download(f"{self._ls_url}/data/{quote(rel)}", auth=True)
+        return ResolvedFile(name=name, data=data, key=None)
+
+    # -- plain downloads -------------------------------------------------------------------
+
+    def _fetch_http(self, url: str) -> ResolvedFile:
+        send_token = self._ls_url is not None and _origin(url) == _origin(self._ls_url)
+        data = self._download(url, auth=send_token)
+        name = posixpath.basename(unquote(urlsplit(url).path)) or "download"
+        return ResolvedFile(name=name, data=data, key=None)
+
+    def _read_file(self, path: Path, label: str) -> bytes:
+        try:
+            self._check_size(path.stat().st_size, label)
+            return path.read_bytes()
+        except OSError as exc:
+            raise StorageError(f"cannot read {label!r}: {exc.strerror}") from None
+
+    def _check_size(self, size: int, label: str) -> None:
+        if size > self.settings.download_max_bytes:
+            raise InputDocumentError(
+                f"{label} is larger than DOWNLOAD_MAX_BYTES={self.settings.download_max_bytes}"
+            )
+
+    def _download(self, url: str, *, auth: bool) -> bytes:
+        """GET ``url`` within the size and time limits; retry once after a stale access token."""
+        use_auth = auth and self._auth is not None
+        for attempt in (1, 2):
+            headers = self._auth.headers() if use_auth else {}  # type: ignore[union-attr]
+            try:
+                return self._get_limited(url, headers)
+            except _Unauthorized:
+                if attempt == 1 and use_auth and self._auth.is_personal_access_token:  # type: ignore[union-attr]
+                    self._auth.invalidate()  # type: ignore[union-attr]
+                    continue
+                if use_auth:
+                    hint = "; check LABEL_STUDIO_API_KEY"
+                elif auth:
+                    hint = "; set LABEL_STUDIO_API_KEY for Label Studio downloads"
+                else:
+                    hint = ""
+                raise StorageError(f"access to {redact_url(url)} was refused{hint}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _get_limited(self, url: str, headers: dict[str, str]) -> bytes:
+        timeout = self.settings.download_timeout
+        limit = self.settings.download_max_bytes
+        shown = redact_url(url)
+        deadline = time.monotonic() + timeout
+        try:
+            with self.session.get(url, headers=headers, stream=True, timeout=(timeout, timeout),
+                                  allow_redirects=True) as response:
+                status = response.status_code
+                if status in (401, 403):
+                    raise _Unauthorized()
+                if status == 404:
+                    raise NotFound(f"{shown} does not exist (HTTP 404)")
+                if status >= 400:
+                    raise StorageError(f"download of {shown} failed with HTTP {status}")
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise InputDocumentError(
+                        f"{shown} is {declared} bytes, more than DOWNLOAD_MAX_BYTES={limit}"
+                    )
+                chunks: list[bytes] = []
+                total = 0
+                while True:
+                    # read1 returns what has arrived (up to _CHUNK), so the deadline is
+                    # checked even when a server drips bytes slowly
+                    chunk = response.raw.read1(_CHUNK, decode_content=True)
+                    if not chunk:
+                        break
+                    total += len(chunk)
+                    if total > limit:
+                        raise InputDocumentError(
+                            f"{shown} is larger than DOWNLOAD_MAX_BYTES={limit}"
+                        )
+                    if time.monotonic() > deadline:
+                        raise StorageError(
+                            f"download of {shown} took longer than DOWNLOAD_TIMEOUT={timeout} s"
+                        )
+                    chunks.append(chunk)
+                return b"".join(chunks)
+        except (BackendError, _Unauthorized):
+            raise
+        except requests.Timeout:
+            raise StorageError(
+                f"download of {shown} timed out (DOWNLOAD_TIMEOUT={timeout} s)"
+            ) from None
+        except ReadTimeoutError:
+            raise StorageError(
+                f"download of {shown} timed out (DOWNLOAD_TIMEOUT={timeout} s)"
+            ) from None
+        except urllib3.exceptions.HTTPError as exc:
+            raise StorageError(f"download of {shown} failed: {type(exc).__name__}") from None
+        except requests.TooManyRedirects:
+            raise StorageError(f"download of {shown} was redirected too often") from None
+        except requests.RequestException as exc:
+            raise StorageError(f"download of {shown} failed: {type(exc).__name__}") from None
+
+
+class _Unauthorized(Exception):
+    """Internal signal: the server answered 401/403."""
