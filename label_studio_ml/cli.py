@@ -33,7 +33,10 @@ class CliError(Exception):
 def resolve_target(backend: str) -> tuple[str, Path | None]:
     """``(wsgi app spec, directory to chdir into or None)`` for a backend argument."""
     path = Path(backend)
-    if path.is_dir():
+    is_path = "/" in backend or os.sep in backend or backend.startswith(".")
+    if is_path or (path.is_dir() and (path / "wsgi.py").is_file()):
+        if not path.is_dir():
+            raise CliError(f"{backend} is not a directory")
         path = path.resolve()
         if not (path / "wsgi.py").is_file():
             raise CliError(f"{backend} is a directory but has no wsgi.py")
