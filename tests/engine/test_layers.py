@@ -1,0 +1,158 @@
+"""Unit tests of the pure layer-detection chain on hand-built words."""
+
+from __future__ import annotations
+
+import pytest
+
+from stratigraphy.geometry import BBox
+from stratigraphy.layers import detect_boreholes, page_columns
+from stratigraphy.layers.columns import entries_to_columns, is_scale_ticks
+from stratigraphy.layers.entries import EntryKind, run_to_entry, runs_to_entries
+from stratigraphy.layers.runs import words_to_runs
+from stratigraphy.model import PageContent, Word
+
+
+def words(x: float, y: float, text: str, size: float = 10.0) -> list[Word]:
+    """Words of ``text`` laid out left to right from (x, y) like a PDF text line."""
+    out = []
+    for token in text.split():
+        w = 0.5 * size * len(token)
+        out.append(Word(token, BBox(x, y, x + w, y + size), page=1))
+        x += w + 0.3 * size
+    return out
+
+
+def page(*groups: list[Word], rotation: int = 0) -> PageContent:
+    return PageContent(1, 595, 842, rotation, tuple(w for g in groups for w in g))
+
+
+def entry(text: str):
+    runs = words_to_runs(words(50, 100, text))
+    return run_to_entry(runs[0])
+
+
+def test_runs_split_at_column_gaps() -> None:
+    runs = words_to_runs(words(50, 100, "1.60") + words(150, 100, "Kies, sandig, grau"))
+    assert [r.text for r in runs] == ["1.60", "Kies, sandig, grau"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "end"),
+    [
+        ("1.60", EntryKind.VALUE, 1.6, None),
+        ("-0.30 Gravier sableux", EntryKind.VALUE, 0.3, None),
+        ("0.30 - 1.60 m Kies", EntryKind.INTERVAL, 0.3, 1.6),
+        ("1,60 – 2,20 Sand", EntryKind.INTERVAL, 1.6, 2.2),
+    ],
+)
+def test_entries(text: str, kind: EntryKind, start: float, end: float | None) -> None:
+    e = entry(text)
+    assert e is not None and e.kind is kind
+    assert e.start == pytest.approx(start)
+    assert (e.end is None) if end is None else e.end == pytest.approx(end)
+
+
+@pytest.mark.parametrize(
+    "text", ["668.99 m ü.M.", "9.40 m: 3.75 kg/cm2", "Endtiefe 10.00 m", "GW 2.65 m", "13 8 -", "1:100"]
+)
+def test_labelled_values_elevations_and_test_rows_are_not_entries(text: str) -> None:
+    assert entry(text) is None
+
+
+def _column(values: list[str], ys: list[float]) -> list:
+    runs = words_to_runs([w for v, y in zip(values, ys, strict=True) for w in words(50, y, v)])
+    return runs_to_entries(runs)
+
+
+def test_scale_ticks_are_rejected_but_boundaries_kept() -> None:
+    ticks = _column(["1", "2", "3", "4", "5"], [100, 150, 200, 250, 300])
+    assert is_scale_ticks(ticks)
+    assert entries_to_columns(ticks) == []
+    boundaries = _column(["0.40", "1.90", "3.20", "4.60"], [110, 170, 222, 278])
+    assert not is_scale_ticks(boundaries)
+    assert len(entries_to_columns(boundaries)) == 1
+
+
+def test_unordered_numbers_do_not_make_a_column() -> None:
+    tests = _column(["6", "13", "10", "13", "12", "6", "8"], [100, 120, 140, 160, 180, 200, 220])
+    assert entries_to_columns(tests) == []
+
+
+def test_boundary_column_assigns_text_between_values_and_top_layer_from_surface() -> None:
+    p = page(
+        words(60, 200, "0.80"), words(60, 300, "2.50"), words(60, 420, "4.10"),
+        words(150, 170, "Humus, braun"),
+        words(150, 240, "Kies, sandig, grau,"), words(150, 252, "hell- braun"),
+        words(150, 350, "Sand, siltig"),
+        words(150, 440, "Molasse, Sandstein"),
+    )
+    (bh,) = detect_boreholes([p])
+    got = [(l.depth.start, l.depth.end, l.description) for l in bh.layers]
+    assert got == [
+        (0.0, 0.8, "Humus, braun"),
+        (0.8, 2.5, "Kies, sandig, grau, hell- braun"),
+        (2.5, 4.1, "Sand, siltig"),
+        (4.1, None, "Molasse, Sandstein"),
+    ]
+    assert bh.layers[1].depth_bboxes[0].y0 == 200 and bh.layers[1].depth_bboxes[1].y0 == 300
+
+
+def test_inline_negative_depths_and_end_of_hole() -> None:
+    p = page(
+        words(50, 100, "0.00"), words(110, 100, "Terre végétale, brune"),
+        words(50, 130, "-0.40"), words(110, 130, "Gravier sableux, gris,"), words(110, 142, "humide"),
+        words(50, 170, "-2.10"), words(110, 170, "Marne altérée"),
+        words(50, 200, "-3.00"), words(110, 200, "Fin du forage"),
+    )
+    (bh,) = detect_boreholes([p])
+    got = [(l.depth.start, l.depth.end, l.description) for l in bh.layers]
+    assert got == [
+        (0.0, 0.4, "Terre végétale, brune"),
+        (0.4, 2.1, "Gravier sableux, gris, humide"),
+        (2.1, 3.0, "Marne altérée"),
+    ]
+
+
+def test_interval_rows() -> None:
+    p = page(
+        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Topsoil, dark brown"),
+        words(50, 125, "0.30 - 2.20 m"), words(150, 125, "Gravel, sandy,"), words(150, 137, "grey"),
+        words(50, 160, "2.20 - 4.00 m"), words(150, 160, "Clay, silty"),
+    )
+    (bh,) = detect_boreholes([p])
+    got = [(l.depth.start, l.depth.end, l.description) for l in bh.layers]
+    assert got == [(0.0, 0.3, "Topsoil, dark brown"), (0.3, 2.2, "Gravel, sandy, grey"), (2.2, 4.0, "Clay, silty")]
+
+
+def test_two_boreholes_side_by_side() -> None:
+    left = [words(40, 100 + 30 * i, f"{a:.2f} - {b:.2f} m") + words(120, 100 + 30 * i, m)
+            for i, (a, b, m) in enumerate([(0, 0.5, "Humus"), (0.5, 2, "Kies, sandig"), (2, 3, "Lehm")])]
+    right = [words(320, 100 + 30 * i, f"{a:.2f} - {b:.2f} m") + words(400, 100 + 30 * i, m)
+             for i, (a, b, m) in enumerate([(0, 1, "Sand"), (1, 2.5, "Ton, siltig"), (2.5, 4, "Mergel")])]
+    bhs = detect_boreholes([page(*left, *right)])
+    assert [[l.description for l in b.layers] for b in bhs] == [
+        ["Humus", "Kies, sandig", "Lehm"], ["Sand", "Ton, siltig", "Mergel"]
+    ]
+
+
+def test_rotated_page_boxes_come_back_in_the_unrotated_frame() -> None:
+    from stratigraphy.geometry import unrotate_bbox
+
+    upright = page(
+        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Humus"),
+        words(50, 125, "0.30 - 2.20 m"), words(150, 125, "Kies, sandig"),
+    )
+    # the same page stored with /Rotate 90: words live in the unrotated frame (842 x 595)
+    stored = PageContent(
+        1, 595, 842, 90,
+        tuple(Word(w.text, unrotate_bbox(w.bbox, 595, 842, 90), 1) for w in upright.words),
+    )
+    stored = PageContent(1, 595, 842, 90, stored.words)
+    (bh,) = detect_boreholes([stored])
+    assert [l.description for l in bh.layers] == ["Humus", "Kies, sandig"]
+    humus = next(w for w in stored.words if w.text == "Humus")
+    assert bh.layers[0].description_bbox == humus.bbox
+
+
+def test_page_columns_ignore_a_text_page() -> None:
+    assert page_columns(page(words(50, 100, "Bericht über die Baugrunduntersuchung 2019"))) == []
