@@ -1,0 +1,96 @@
+"""Settings of the text extractor, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from label_studio_ml.errors import ConfigError
+
+DEFAULT_OCR_LANGUAGES = "deu+fra+ita+eng"
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return None
+    return value.strip()
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class TextExtractorSettings:
+    """Everything the transcription backend tunes (see the README for the variables).
+
+    ``ocr_target_line_height``: crops whose text lines are lower than this many
+    pixels are upscaled to it (Tesseract reads best at ~30-40 px lines).
+    ``ocr_crop_pad``: margin added around a drawn box, as a fraction of the page
+    image width, so that glyphs touching the box edge are not cut.
+    ``text_layer_min_quality``: a scanned page's text layer whose plausibility is
+    at least this is used without OCR; below it a fresh OCR is run and the more
+    plausible text wins. ``ocr_repair``: dictionary-aware repair of OCR confusions.
+    """
+
+    ocr_languages: str = DEFAULT_OCR_LANGUAGES
+    ocr_timeout: float = 20.0
+    ocr_target_line_height: float = 36.0
+    ocr_max_upscale: float = 4.0
+    ocr_crop_pad: float = 0.0025
+    ocr_repair: bool = True
+    text_layer_min_quality: float = 0.97
+    use_text_layer: bool = True
+    max_image_pixels: int = 120_000_000
+
+    def __post_init__(self) -> None:
+        langs = [lang for lang in self.ocr_languages.split("+") if lang]
+        if not langs or any(not lang.replace("_", "").isalnum() for lang in langs):
+            raise ConfigError(
+                f"OCR_LANGUAGES must look like deu+fra+ita+eng, got {self.ocr_languages!r}"
+            )
+        if self.ocr_timeout <= 0:
+            raise ConfigError("OCR_TIMEOUT must be > 0 seconds")
+        if not 8 <= self.ocr_target_line_height <= 200:
+            raise ConfigError("OCR_UPSCALE_MIN_HEIGHT must be between 8 and 200 pixels")
+        if not 1 <= self.ocr_max_upscale <= 8:
+            raise ConfigError("OCR_MAX_UPSCALE must be between 1 and 8")
+        if not 0 <= self.ocr_crop_pad <= 0.05:
+            raise ConfigError("OCR_CROP_PAD must be between 0 and 0.05 (fraction of the page width)")
+        if not 0 <= self.text_layer_min_quality <= 1:
+            raise ConfigError("TEXT_LAYER_MIN_QUALITY must be between 0 and 1")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> TextExtractorSettings:
+        """Build the settings from ``environ`` (default: ``os.environ``)."""
+        env = os.environ if environ is None else environ
+        d = cls()
+        return cls(
+            ocr_languages=_get(env, "OCR_LANGUAGES") or d.ocr_languages,
+            ocr_timeout=_float(env, "OCR_TIMEOUT", d.ocr_timeout),
+            ocr_target_line_height=_float(env, "OCR_UPSCALE_MIN_HEIGHT", d.ocr_target_line_height),
+            ocr_max_upscale=_float(env, "OCR_MAX_UPSCALE", d.ocr_max_upscale),
+            ocr_crop_pad=_float(env, "OCR_CROP_PAD", d.ocr_crop_pad),
+            ocr_repair=_bool(env, "OCR_REPAIR", d.ocr_repair),
+            text_layer_min_quality=_float(env, "TEXT_LAYER_MIN_QUALITY", d.text_layer_min_quality),
+            use_text_layer=_bool(env, "USE_TEXT_LAYER", d.use_text_layer),
+        )
