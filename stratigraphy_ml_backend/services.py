@@ -16,6 +16,7 @@ from label_studio_ml.storage import make_storage
 from label_studio_ml.storage.base import Storage
 from label_studio_ml.storage.resolver import UrlResolver
 from stratigraphy.model import DocumentResult
+from stratigraphy.settings import EngineSettings
 from stratigraphy_ml_backend.extraction_cache import ExtractionCache, Extractor
 from stratigraphy_ml_backend.feedback import FeedbackStore
 from stratigraphy_ml_backend.settings import BackendSettings
@@ -23,12 +24,12 @@ from stratigraphy_ml_backend.settings import BackendSettings
 log = logging.getLogger(__name__)
 
 
-def engine_extractor() -> Extractor:
-    """The real engine: ``stratigraphy.extract.extract_document`` with its default settings."""
+def engine_extractor(settings: EngineSettings | None = None) -> Extractor:
+    """The real engine: ``stratigraphy.extract.extract_document`` with ``settings``."""
     from stratigraphy.extract import extract_document  # heavy imports (OpenCV) once, lazily
 
     def extract(data: bytes, name: str) -> DocumentResult:
-        return extract_document(data, name=name)
+        return extract_document(data, name=name, settings=settings)
 
     return extract
 
@@ -50,7 +51,7 @@ class Services:
             settings=settings,
             storage=storage,
             resolver=UrlResolver(settings.storage, storage),
-            extractions=ExtractionCache(extractor or engine_extractor(), settings.cache_size),
+            extractions=ExtractionCache(extractor or engine_extractor(settings.engine), settings.cache_size),
             feedback=FeedbackStore.in_dir(settings.model_dir),
         )
         log.info(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from label_studio_ml.errors import ConfigError
 from label_studio_ml.storage.settings import StorageSettings
+from stratigraphy.settings import EngineSettings
 
 DEFAULT_CACHE_SIZE = 32
 
@@ -47,6 +48,7 @@ class BackendSettings:
       returned by ``/setup`` and put in every prediction.
     - ``debug_overlay_dir``: ``DEBUG_OVERLAY_DIR`` (default unset = off); when set, every
       predicted page is also written there as a PNG with its regions drawn on it.
+    - ``engine``: the extraction engine's settings (``ENGINE_*`` variables).
     """
 
     storage: StorageSettings
@@ -55,6 +57,7 @@ class BackendSettings:
     model_version: str = f"stratigraphy-{engine_version()}"
     engine_version: str = engine_version()
     debug_overlay_dir: Path | None = None
+    engine: EngineSettings = EngineSettings()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> BackendSettings:
@@ -67,4 +70,5 @@ class BackendSettings:
             model_version=environ.get("MODEL_VERSION", "").strip() or f"stratigraphy-{version}",
             engine_version=version,
             debug_overlay_dir=Path(overlay) if overlay else None,
+            engine=EngineSettings.from_env(environ),
         )

@@ -66,6 +66,7 @@ class Backend:
     storage_settings: StorageSettings
     model_dir: Path
     url_of: Callable[[str], str]  # storage key -> the URL Label Studio would hold in task.data
+    overlay_dir: Path | None = None
     services: Services = field(init=False)
     app: Flask = field(init=False)
     client: FlaskClient = field(init=False)
@@ -76,7 +77,7 @@ class Backend:
     def restart(self) -> None:
         """A fresh process: new services (empty cache) and app on the same storage and MODEL_DIR."""
         settings = BackendSettings(storage=self.storage_settings, model_dir=self.model_dir,
-                                   model_version="stratigraphy-test")
+                                   model_version="stratigraphy-test", debug_overlay_dir=self.overlay_dir)
         self.services = Services.build(settings)
         self.app = create_app(StratigraphyModel, services=self.services,
                               settings=SDKSettings(model_dir=self.model_dir))

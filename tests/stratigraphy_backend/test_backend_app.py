@@ -338,3 +338,20 @@ def test_benchmark_layers_sit_on_their_truth_boxes(local_backend: Backend, bench
         for text, true_box in truth_pixel_boxes(pdf, truth, page_index, image.size):
             best = max((_iou(true_box, p) for p in predicted), default=0.0)
             assert best >= 0.5, f"{text[:40]!r}: best IoU {best:.2f}"
+
+
+def test_debug_overlay_written_when_configured(local_backend: Backend, tmp_path: Path) -> None:
+    local_backend.overlay_dir = tmp_path / "overlays"
+    local_backend.restart()
+    sample = samples.boundary_column()
+    (task,) = local_backend.put_document("7", "drawn", sample.pdf)
+    (prediction,) = local_backend.predict([task])
+    overlay = tmp_path / "overlays" / "drawn_0.png"
+    assert overlay.is_file() and prediction["result"]
+    drawn = Image.open(overlay).convert("RGB")
+    plain = Image.open(io.BytesIO(render_pages(sample.pdf, 150)[0])).convert("RGB")
+    assert drawn.size == plain.size
+    # the description colour appears only where boxes were drawn
+    x0, y0, x1, y1 = (round(v) for v in next(
+        box for label, box in result_pixel_boxes(prediction["result"], *drawn.size) if label == "Material Description"))
+    assert drawn.getpixel((x0, (y0 + y1) // 2)) == (46, 125, 50)
