@@ -6,6 +6,7 @@ settings, so the boto3 client behind an S3 storage is created only once.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from label_studio_ml.errors import ConfigError
@@ -16,15 +17,23 @@ from label_studio_ml.storage.settings import StorageSettings
 __all__ = ["LocalStorage", "S3Storage", "Storage", "StorageSettings", "clean_key", "make_storage"]
 
 
-@lru_cache(maxsize=8)
 def make_storage(settings: StorageSettings) -> Storage:
-    """The storage chosen by ``settings.storage`` (cached per settings value)."""
+    """The storage chosen by ``settings.storage``, cached per settings value and process.
+
+    The process id is part of the cache key, so a worker forked after the parent
+    built a storage gets its own S3 client (boto3 connection pools are not fork-safe).
+    """
+    return _make_storage(settings, os.getpid())
+
+
+@lru_cache(maxsize=16)
+def _make_storage(settings: StorageSettings, pid: int) -> Storage:
     if settings.storage == "s3":
         from label_studio_ml.storage.s3 import S3Storage, s3_client
 
         if not settings.s3_bucket:
             raise ConfigError("STORAGE=s3 needs S3_BUCKET")
-        client = s3_client(settings.s3_endpoint_url, settings.s3_region)
+        client = s3_client(settings.s3_endpoint_url, settings.s3_region, pid)
         return S3Storage(settings.s3_bucket, settings.s3_prefix, client=client)
     return LocalStorage(settings.data_dir)
 

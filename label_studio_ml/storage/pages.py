@@ -136,7 +136,7 @@ def _parse_page(page: Any) -> int:
 def _path_of(value: str) -> str:
     """The path part of any supported URL form (used for pattern matching only)."""
     parts = urlsplit(value)
-    if parts.path == LOCAL_FILES_PATH or parts.path.rstrip("/") == LOCAL_FILES_PATH.rstrip("/"):
+    if parts.path.rstrip("/") == LOCAL_FILES_PATH.rstrip("/"):
         return dict(parse_qsl(parts.query)).get("d", "")
     if parts.scheme in ("s3", "gs", "azure-blob"):
         return parts.path.lstrip("/")
@@ -146,13 +146,15 @@ def _path_of(value: str) -> str:
 def _split_image(image: str):  # type: ignore[no-untyped-def]
     """Return (path, match, rebuild) where rebuild(new_path) gives a URL of the same form."""
     parts = urlsplit(image)
-    if parts.path.rstrip("/") == LOCAL_FILES_PATH.rstrip("/") and not parts.scheme:
+    if parts.path.rstrip("/") == LOCAL_FILES_PATH.rstrip("/") and parts.scheme in ("", "http", "https"):
         query = parse_qsl(parts.query, keep_blank_values=True)
         path = dict(query).get("d", "")
 
         def rebuild(new: str) -> str:
             new_query = [(k, new if k == "d" else v) for k, v in query]
-            return urlunsplit(("", "", parts.path, urlencode(new_query, safe="/"), ""))
+            return urlunsplit(
+                (parts.scheme, parts.netloc, parts.path, urlencode(new_query, safe="/"), "")
+            )
 
     elif parts.scheme in ("s3", "gs", "azure-blob"):
         path = parts.path.lstrip("/")

@@ -8,6 +8,7 @@ bucket, key and S3 error code, never credentials.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -29,9 +30,13 @@ _NOT_FOUND_CODES = {"NoSuchKey", "404", "NotFound"}
 _client_lock = threading.Lock()
 
 
-@lru_cache(maxsize=8)
-def s3_client(endpoint_url: str | None, region: str) -> Any:
+def s3_client(endpoint_url: str | None, region: str, pid: int | None = None) -> Any:
     """One boto3 S3 client per (endpoint, region) and process (clients are thread-safe)."""
+    return _s3_client(endpoint_url, region, os.getpid() if pid is None else pid)
+
+
+@lru_cache(maxsize=16)
+def _s3_client(endpoint_url: str | None, region: str, pid: int) -> Any:
     config = Config(
         region_name=region,
         signature_version="s3v4",

@@ -32,6 +32,8 @@ def test_key_helpers_refuse_unsafe_parts(bad_args):
         ("/data/local-files/?d=png/3/x_0.png", "/data/local-files/?d=pdf/3/x.pdf"),
         ("/data/local-files/?d=mnt/docs/png/3/x_0.png", "/data/local-files/?d=mnt/docs/pdf/3/x.pdf"),
         ("http://host:8081/files/png/3/x_0.png", "http://host:8081/files/pdf/3/x.pdf"),
+        ("http://ls:8080/data/local-files/?d=png/3/x_0.png",
+         "http://ls:8080/data/local-files/?d=pdf/3/x.pdf"),
         ("https://host/png/3/x_0.png?X-Amz-Signature=abc", "https://host/pdf/3/x.pdf"),
     ],
 )

@@ -117,3 +117,24 @@ def test_make_storage_s3_uses_one_cached_client(s3_bucket, s3_settings):
     assert storage.client is s3_client(endpoint, "us-east-1")
     storage.write_bytes("pdf/1/a.pdf", b"1")
     assert s3_test_client(endpoint).get_object(Bucket=bucket, Key="p/pdf/1/a.pdf")["Body"].read() == b"1"
+
+
+def test_forked_process_gets_its_own_client(s3_bucket, s3_settings):
+    import multiprocessing
+
+    endpoint, bucket = s3_bucket
+    settings = s3_settings(endpoint, bucket)
+    parent = make_storage(settings)
+    parent.write_bytes("a.txt", b"from parent")
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+
+    def child() -> None:
+        storage = make_storage(settings)
+        queue.put((storage is parent, storage.client is parent.client, storage.read_bytes("a.txt")))
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    same_storage, same_client, data = queue.get(timeout=30)
+    proc.join(30)
+    assert (same_storage, same_client, data) == (False, False, b"from parent")
