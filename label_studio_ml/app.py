@@ -42,6 +42,7 @@ FIT_EVENTS = frozenset(
     }
 )
 BACKGROUND_EVENTS = frozenset({"START_TRAINING"})
+_RESERVED_PARAMS = frozenset({"tasks", "context", "self"})
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -94,7 +95,16 @@ def _optional_str(body: dict[str, Any], key: str) -> str | None:
     return value
 
 
+def _format_task_ids(task_ids: list[Any] | None, limit: int = 20) -> str:
+    if task_ids is None:
+        return ""
+    if len(task_ids) <= limit:
+        return f" tasks={task_ids}"
+    return f" tasks={task_ids[:limit]}+{len(task_ids) - limit}more"
+
+
 def _error_response(status: int, code: str, detail: str) -> Response:
+    g.error_code = code
     response = jsonify({"error": code, "detail": detail, "request_id": g.get("request_id")})
     response.status_code = status
     if status == 401:
@@ -138,15 +148,15 @@ def create_app(
         request_id = g.get("request_id", "-")
         response.headers[REQUEST_ID_HEADER] = request_id
         duration = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        task_ids = g.get("task_ids")
         logger.info(
-            "%s %s %s %.1fms request_id=%s%s",
+            "%s %s %s %.1fms request_id=%s%s%s",
             request.method,
             request.path,
             response.status_code,
             duration,
             request_id,
-            f" tasks={task_ids}" if task_ids is not None else "",
+            _format_task_ids(g.get("task_ids")),
+            f" error={g.error_code}" if g.get("error_code") else "",
         )
         return response
 
@@ -211,7 +221,11 @@ def create_app(
         if project is None and tasks and isinstance(tasks[0].get("project"), int):
             project = tasks[0]["project"]
         model = ctx.model(project, _optional_str(body, "label_config"))
-        kwargs = {str(k): v for k, v in params.items() if str(k).isidentifier()}
+        kwargs = {
+            str(k): v
+            for k, v in params.items()
+            if str(k).isidentifier() and str(k) not in _RESERVED_PARAMS
+        }
         results = model.predict_tasks(tasks, context=context, **kwargs)
         return jsonify({"results": results})
 

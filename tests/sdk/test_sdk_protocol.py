@@ -234,3 +234,25 @@ def test_empty_task_list_gives_empty_results(client):
 
 def test_unused_label_config_constant_matches_fixture():
     assert "TextArea" in LABEL_CONFIG
+
+
+def test_extra_params_keys_become_kwargs_but_reserved_names_do_not(client):
+    body = predict_body([task(1)])
+    body["params"].update({"tasks": "clash", "self": 1, "custom_flag": True, "not-an-identifier": 2})
+    response = client.post("/predict", json=body)
+    assert response.status_code == 200
+    meta = response.get_json()["results"][0]["result"][0]["meta"]
+    assert meta["kwargs"] == ["custom_flag", "login", "password"]
+
+
+def test_long_batches_log_a_short_task_list(client, caplog):
+    with caplog.at_level(logging.INFO, logger="label_studio_ml"):
+        client.post("/predict", json=predict_body([task(i) for i in range(1, 31)]))
+    line = [r.getMessage() for r in caplog.records if "POST /predict" in r.getMessage()][0]
+    assert "tasks=[1, 2," in line and "+10more" in line
+
+
+def test_error_code_in_access_log(client, caplog):
+    with caplog.at_level(logging.INFO, logger="label_studio_ml"):
+        client.post("/predict", json={"tasks": 5})
+    assert any("400" in r.getMessage() and "error=bad_request" in r.getMessage() for r in caplog.records)
