@@ -135,11 +135,12 @@ class StratigraphyModel(LabelStudioMLBase):
         names, value_key = config_names(self.label_config, self.label_interface)
         predictions: list[PredictionValue] = []
         recorded: list[tuple[str, list[dict[str, Any]]]] = []
+        pdfs: dict[str, tuple[bytes, str, str]] = {}  # one read per PDF per batch
         for task in tasks:
             task_id = task.get("id") if isinstance(task, Mapping) else None
             started = time.perf_counter()
             try:
-                page = self.predict_task(task, names, value_key)
+                page = self.predict_task(task, names, value_key, pdfs)
             except BackendError as exc:
                 log.error("task %s: no prediction: %s%s", task_id, exc.message,
                           f" ({exc.detail})" if exc.detail else "")
@@ -165,9 +166,13 @@ class StratigraphyModel(LabelStudioMLBase):
         return ModelResponse(predictions=predictions, model_version=version)
 
     def predict_task(
-        self, task: Mapping[str, Any], names: ls_format.ConfigNames, value_key: str = "image"
+        self, task: Mapping[str, Any], names: ls_format.ConfigNames, value_key: str = "image",
+        pdfs: dict[str, tuple[bytes, str, str]] | None = None,
     ) -> PagePrediction:
-        """Regions of one task's page; raises a :class:`BackendError` when files are missing/bad."""
+        """Regions of one task's page; raises a :class:`BackendError` when files are missing/bad.
+
+        ``pdfs`` memoises ``reference -> (bytes, sha256, file name)`` across the tasks of a batch.
+        """
         if not isinstance(task, Mapping) or not isinstance(task.get("data"), dict):
             raise BadRequest("task has no 'data' object")
         services = self.resources
@@ -176,10 +181,13 @@ class StratigraphyModel(LabelStudioMLBase):
         if ref.pdf is None:
             raise BadRequest("cannot tell which PDF the task's page belongs to")
         image = services.resolver.read_bytes(ref.image_url, task_id=task_id) if ref.image_url else None
-        pdf = services.resolver.fetch(ref.pdf, task_id=task_id)
-        doc_hash = content_hash(pdf.data)
-        name = f"{ref.name}.pdf" if ref.name else pdf.name
-        doc = services.extractions.get(pdf.data, name, doc_hash)
+        pdfs = {} if pdfs is None else pdfs
+        if ref.pdf not in pdfs:
+            fetched = services.resolver.fetch(ref.pdf, task_id=task_id)
+            name = f"{ref.name}.pdf" if ref.name else fetched.name
+            pdfs[ref.pdf] = (fetched.data, content_hash(fetched.data), name)
+        data, doc_hash, name = pdfs[ref.pdf]
+        doc = services.extractions.get(data, name, doc_hash)
         page = ref.page_index + 1
         try:
             info = ls_format.page_info(doc, page)
