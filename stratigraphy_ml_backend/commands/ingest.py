@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     ingest_queue.set_context(ctx)
+    if args.check:
+        return check(ctx)
     use_queue = bool(settings.redis_url) and not args.local
 
     if args.worker:
@@ -66,6 +68,26 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.errors and not (summary.done or summary.skipped) else 0
 
 
+def check(ctx) -> int:  # type: ignore[no-untyped-def]
+    """Health check: storage listable, Redis answering, Label Studio project readable."""
+    from stratigraphy_ml_backend.ingest.state import PDF_ROOT
+
+    settings = ctx.settings
+    try:
+        next(iter(ctx.storage.list(PDF_ROOT)), None)
+        if settings.redis_url:
+            from stratigraphy_ml_backend.ingest.queue import connect
+
+            connect(settings).ping()
+        if ctx.label_studio is not None and settings.project_id is not None:
+            ctx.project(settings.project_id)
+    except Exception as exc:  # report any failure as unhealthy, without a traceback
+        print(f"unhealthy: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
 def _with_dpi(settings, dpi: int):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
@@ -91,6 +113,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                       "INGEST_POLL_SECONDS")
     mode.add_argument("--worker", action="store_true",
                       help="run an RQ worker that ingests queued PDFs (needs REDIS_URL)")
+    mode.add_argument("--check", action="store_true",
+                      help="health check: storage, Redis and Label Studio reachable; exit 0/1")
     parser.add_argument("--project", metavar="NAME", help="only pdf/NAME/")
     parser.add_argument("--burst", action="store_true", help="with --worker: exit when idle")
     parser.add_argument("--local", action="store_true",
