@@ -144,9 +144,15 @@ def _predict_once(base: str) -> tuple[int, str, str]:
     return item["meta"]["pid"], item["value"]["text"][0], prediction["model_version"]
 
 
-def _spread(base: str, n: int = 12) -> list[tuple[int, str, str]]:
+def _spread(base: str, n: int = 12, rounds: int = 5) -> list[tuple[int, str, str]]:
+    """Concurrent predictions until at least two workers have answered (or ``rounds``)."""
+    answers: list[tuple[int, str, str]] = []
     with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(lambda _: _predict_once(base), range(n)))
+        for _ in range(rounds):
+            answers += pool.map(lambda _: _predict_once(base), range(n))
+            if len({pid for pid, _, _ in answers}) >= 2:
+                break
+    return answers
 
 
 @pytest.mark.slow
