@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -169,3 +170,39 @@ def test_queue_one_job_per_pdf_shared_by_workers(bucket_ctx, tmp_path: Path) -> 
             "pdf/geo/several.pdf": "done", "pdf/other/empty.pdf": "failed"}
         assert find_pending(ctx.storage) == []
     ingest_queue.set_context(None)
+
+
+def test_watch_reacts_to_minio_events_before_the_next_scan(bucket_ctx, tmp_path: Path) -> None:
+    import threading
+
+    from redis import Redis
+
+    from process_helpers import redis_server
+    from stratigraphy_ml_backend.ingest.runner import watch
+
+    ctx, client, bucket = bucket_ctx
+    with redis_server(tmp_path / "redis") as url:
+        settings = replace(ctx.settings, redis_url=url, poll_seconds=600,
+                           events_key="test:events")
+        ctx = replace(ctx, settings=settings)
+        stop = threading.Event()
+        thread = threading.Thread(target=watch, args=(ctx,),
+                                  kwargs={"should_stop": stop.is_set}, daemon=True)
+        thread.start()
+        try:
+            time.sleep(1.0)  # the first scan found nothing; the next one is 10 minutes away
+            client.put_object(Bucket=bucket, Key="pdf/geo/new.pdf", Body=samples.page_break().pdf)
+            event = [{"Event": [{"eventName": "s3:ObjectCreated:Put", "s3": {
+                "bucket": {"name": bucket}, "object": {"key": "pdf/geo/new.pdf"}}}],
+                "EventTime": "2026-01-01T00:00:00Z"}]
+            Redis.from_url(url).rpush("test:events", json.dumps(event))
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not ctx.storage.exists(
+                    "ingest/done/pdf/geo/new.pdf.json"):
+                time.sleep(0.2)
+            assert ctx.storage.exists("ingest/done/pdf/geo/new.pdf.json")
+            assert ctx.storage.exists("png/geo/new_1.png")
+        finally:
+            stop.set()
+            thread.join(timeout=15)
+        assert not thread.is_alive()
