@@ -16,7 +16,6 @@ import json
 import logging
 import re
 from collections.abc import Callable, Sequence
-
 from typing import Any
 
 from label_studio_ml.errors import BackendError, BadRequest

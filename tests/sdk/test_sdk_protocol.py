@@ -8,7 +8,6 @@ import logging
 import pytest
 
 from sdk_helpers import (
-    LABEL_CONFIG,
     RECT_RESULT,
     interactive_body,
     make_app,
@@ -230,10 +229,6 @@ def test_empty_task_list_gives_empty_results(client):
     response = client.post("/predict", json=predict_body([]))
     assert response.status_code == 200
     assert response.get_json() == {"results": []}
-
-
-def test_unused_label_config_constant_matches_fixture():
-    assert "TextArea" in LABEL_CONFIG
 
 
 def test_extra_params_keys_become_kwargs_but_reserved_names_do_not(client):

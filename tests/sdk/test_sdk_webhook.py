@@ -108,7 +108,7 @@ def test_start_training_answers_at_once_and_fits_in_background(tmp_path):
 
 
 def test_failing_background_training_is_logged_not_raised(tmp_path, caplog):
-    app, services = make_app(tmp_path)
+    app, _ = make_app(tmp_path)
     client = app.test_client()
     response = client.post("/webhook", json={"action": "START_TRAINING", "project": {"id": 3}})
     assert response.status_code == 201  # title missing -> fit fails later, in the thread
