@@ -95,6 +95,11 @@ def _optional_str(body: dict[str, Any], key: str) -> str | None:
     return value
 
 
+def _printable(text: str, limit: int = 200) -> str:
+    """``text`` without control characters (no forged log lines), cut to ``limit``."""
+    return "".join(c if c.isprintable() else "?" for c in text[:limit])
+
+
 def _format_task_ids(task_ids: list[Any] | None, limit: int = 20) -> str:
     if task_ids is None:
         return ""
@@ -151,7 +156,7 @@ def create_app(
         logger.info(
             "%s %s %s %.1fms request_id=%s%s%s",
             request.method,
-            request.path,
+            _printable(request.path),
             response.status_code,
             duration,
             request_id,

@@ -251,3 +251,9 @@ def test_error_code_in_access_log(client, caplog):
     with caplog.at_level(logging.INFO, logger="label_studio_ml"):
         client.post("/predict", json={"tasks": 5})
     assert any("400" in r.getMessage() and "error=bad_request" in r.getMessage() for r in caplog.records)
+
+
+def test_control_characters_in_path_cannot_forge_log_lines(client, caplog):
+    with caplog.at_level(logging.INFO, logger="label_studio_ml"):
+        client.get("/x%0AINFO%20forged")
+    assert all("\n" not in r.getMessage() for r in caplog.records)
