@@ -242,12 +242,16 @@ class UrlResolver:
                 f"uploaded file {rel!r} is not under LABEL_STUDIO_MEDIA_ROOT and "
                 "LABEL_STUDIO_URL is not set to download it"
             )
-        first = f"{self._ls_url}/storage-data/uploaded/?filepath={quote(rel)}"
+        # Label Studio 1.23 serves uploads at /data/upload/ (its /storage-data/uploaded/
+        # route answers 400 there); the second route is kept for other versions.
+        first = f"{self._ls_url}/data/{quote(rel)}"
         try:
             data = self._download(first, auth=True)
         except (NotFound, StorageError) as exc:
-            log.debug("%s failed (%s); trying /data/%s", redact_url(first), exc.code, rel)
-            data = self._download(f"{self._ls_url}/data/{quote(rel)}", auth=True)
+            log.debug("%s failed (%s); trying /storage-data/uploaded/", redact_url(first), exc.code)
+            data = self._download(
+                f"{self._ls_url}/storage-data/uploaded/?filepath={quote(rel)}", auth=True
+            )
         return ResolvedFile(name=name, data=data, key=None)
 
     # -- plain downloads -------------------------------------------------------------------

@@ -119,7 +119,7 @@ class FakeServer:
                 if parts.path == "/data/local-files/":
                     key = "local:" + query.get("d", [""])[0]
                 elif parts.path == "/storage-data/uploaded/":
-                    return self._send(404)  # an LS without this route: resolver falls back
+                    key = "storage:" + query.get("filepath", [""])[0]
                 else:
                     key = parts.path
                 if parts.path == "/big":

@@ -140,8 +140,13 @@ def test_upload_downloaded_with_legacy_token(data_dir, ls_server):
     resolver = make_resolver(data_dir, label_studio_url=ls_server.url,
                              label_studio_api_key=LEGACY_TOKEN)
     assert resolver.fetch("/data/upload/3/f.pdf") == ResolvedFile("f.pdf", b"LEGACY", None)
-    paths = [r.path for r in ls_server.requests]
-    assert paths == ["/storage-data/uploaded/?filepath=upload/3/f.pdf", "/data/upload/3/f.pdf"]
+    assert [r.path for r in ls_server.requests] == ["/data/upload/3/f.pdf"]
+    # other Label Studio versions serve uploads only through /storage-data/uploaded/
+    ls_server.files["storage:upload/3/g h.pdf"] = b"OTHER-ROUTE"
+    assert resolver.read_bytes("/data/upload/3/g%20h.pdf") == b"OTHER-ROUTE"
+    assert [r.path for r in ls_server.requests][1:] == [
+        "/data/upload/3/g%20h.pdf", "/storage-data/uploaded/?filepath=upload/3/g%20h.pdf"
+    ]
     assert set(ls_server.auth_headers()) == {f"Token {LEGACY_TOKEN}"}
 
 
