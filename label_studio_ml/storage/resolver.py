@@ -55,6 +55,7 @@ from label_studio_ml.errors import (
 from label_studio_ml.storage.base import Storage, clean_key
 from label_studio_ml.storage.local import safe_join
 from label_studio_ml.storage.lsauth import LabelStudioAuth
+from label_studio_ml.storage.s3 import S3Storage
 from label_studio_ml.storage.settings import StorageSettings
 
 log = logging.getLogger(__name__)
@@ -166,13 +167,12 @@ class UrlResolver:
     def _fetch_s3(self, url: str, bucket: str, key: str, task_id: Any) -> ResolvedFile:
         if not bucket or not key:
             raise BadRequest(f"s3 URL {url!r} must look like s3://bucket/key")
-        own_bucket = getattr(self.storage, "bucket", None)
-        if own_bucket is not None and bucket == own_bucket:
-            rel = self.storage.relative_key(key)  # type: ignore[attr-defined]
+        own = self.storage if isinstance(self.storage, S3Storage) else None
+        own_bucket = own.bucket if own is not None else None
+        if own is not None and bucket == own.bucket:
+            rel = own.relative_key(key)
             if not rel:
-                raise ForbiddenPath(
-                    f"{url!r} lies outside S3_PREFIX={self.storage.prefix!r}"  # type: ignore[attr-defined]
-                )
+                raise ForbiddenPath(f"{url!r} lies outside S3_PREFIX={own.prefix!r}")
             return self._from_storage(rel)
         if self._ls_url and task_id is not None:
             return self._fetch_via_label_studio_presign(url, task_id, "s3")
