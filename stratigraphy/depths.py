@@ -61,8 +61,8 @@ def parse_depth_value(token: str) -> float | None:
     if not text:
         return None
     match = _VALUE_RE.match(text)
-    if match is None:
-        return None
+    if match is None or re.fullmatch(r"[-\u2212]?\d+[.,]", text):
+        return None  # '0.' is a value whose decimals were lost
     value = _to_float(match.group("num"))
     if value is None or value > MAX_DEPTH:
         return None

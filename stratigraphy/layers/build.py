@@ -67,8 +67,8 @@ class ColumnLayers:
     mode: str
 
 
-def _lines(column: DepthColumn, runs: list[Run]) -> list[Line]:
-    rest = [Run(e.rest) for e in column.entries if e.rest]
+def _lines(column: DepthColumn, runs: list[Run], with_rest: bool = True) -> list[Line]:
+    rest = [Run(e.rest) for e in column.entries if e.rest] if with_rest else []
     lines: list[Line] = []
     for row in rows_of(runs + rest):
         words = tuple(w for run in row for w in run.words)
@@ -79,7 +79,10 @@ def _lines(column: DepthColumn, runs: list[Run]) -> list[Line]:
 def _is_inline(column: DepthColumn, lines: list[Line]) -> bool:
     if column.kind is EntryKind.INTERVAL:
         return True
-    if any(e.negative for e in column.entries) or any(e.rest for e in column.entries):
+    if any(e.negative for e in column.entries):
+        return True
+    with_text = sum(1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest))
+    if with_text >= max(2, 0.5 * len(column.entries)):
         return True
     h = column.line_height
     aligned = sum(
@@ -133,11 +136,12 @@ def _boxes(*entries: Entry | None) -> list[tuple[int, BBox]]:
 
 def column_to_layers(column: DepthColumn, runs: list[Run]) -> ColumnLayers:
     """Assign the description lines beside a depth column to its depth intervals."""
-    lines = _lines(column, runs)
     entries = column.entries
     h = column.line_height
     page = column.page
-    if _is_inline(column, lines):
+    inline = _is_inline(column, _lines(column, runs, with_rest=False))
+    lines = _lines(column, runs, with_rest=inline)
+    if inline:
         tops = [e.bbox.y0 - 0.3 * h for e in entries]
         groups: list[list[Line]] = [[] for _ in entries]
         for line in lines:

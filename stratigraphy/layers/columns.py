@@ -6,7 +6,7 @@ progression at even spacing) and short unordered number stacks (test values) are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stratigraphy.geometry import BBox, union_all
 from stratigraphy.layers.entries import Entry, EntryKind
@@ -57,6 +57,30 @@ def _longest_increasing(entries: list[Entry]) -> list[Entry]:
     return out[::-1]
 
 
+def restore_lost_points(group: list[Entry]) -> list[Entry]:
+    """Undo OCR that lost a decimal point (``42`` for ``4.2``, ``1230`` for ``12.30``).
+
+    Only in a column whose values mostly print decimals, and only for a whole number that
+    does not fit between its neighbours while a tenth or a hundredth of it does.
+    """
+    if sum(e.decimals for e in group) < 0.5 * len(group):
+        return group
+    out = list(group)
+    for i, e in enumerate(out):
+        if e.decimals or e.kind is not EntryKind.VALUE or e.value < 10:
+            continue
+        prev = max((x.value for x in out[:i] if x.decimals), default=0.0)
+        nxt = min((x.value for x in out[i + 1:] if x.decimals and x.value > prev), default=None)
+        if nxt is None or prev < e.value < nxt:
+            continue
+        for divisor in (10, 100):
+            candidate = e.value / divisor
+            if prev < candidate < nxt:
+                out[i] = replace(e, start=candidate, decimals=True)
+                break
+    return out
+
+
 def is_scale_ticks(entries: list[Entry] | tuple[Entry, ...]) -> bool:
     """An arithmetic progression of depths printed at even spacing: a depth scale, not boundaries."""
     if len(entries) < 3 or any(e.kind is not EntryKind.VALUE for e in entries):
@@ -89,7 +113,7 @@ def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[Depth
             groups.append([entry])
     columns: list[DepthColumn] = []
     for group in groups:
-        kept = _longest_increasing(group)
+        kept = _longest_increasing(restore_lost_points(group))
         if len(kept) < min_entries or len(kept) < 0.6 * len(group):
             continue
         if is_scale_ticks(kept):

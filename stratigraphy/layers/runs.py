@@ -17,6 +17,7 @@ from stratigraphy.model import Word
 GAP_FACTOR = 1.3
 
 _LETTER = re.compile(r"[^\W\d_]{2,}")
+_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +69,12 @@ def words_to_runs(words: list[Word] | tuple[Word, ...]) -> list[Run]:
             last = chain[-1]
             if not _same_row(last.bbox, word.bbox):
                 continue
+            lo, hi = sorted((last.bbox.height, word.bbox.height))
+            if hi > 2 * lo and _ALNUM.search(last.text) and _ALNUM.search(word.text):
+                # OCR noise from hatching is much taller or flatter than text (dashes are flat)
+                continue
             gap = word.bbox.x0 - last.bbox.x1
-            limit = GAP_FACTOR * max(last.bbox.height, word.bbox.height)
+            limit = GAP_FACTOR * hi
             if -0.5 * word.bbox.height <= gap <= limit and (best is None or gap < best_gap):
                 best, best_gap = chain, gap
         if best is None:
