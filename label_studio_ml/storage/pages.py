@@ -12,6 +12,7 @@ A task may instead name its PDF and page explicitly in ``data.pdf`` and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -143,7 +144,7 @@ def _path_of(value: str) -> str:
     return unquote(parts.path)
 
 
-def _split_image(image: str):  # type: ignore[no-untyped-def]
+def _split_image(image: str) -> tuple[str, re.Match[str], Callable[[str], str]] | None:
     """Return (path, match, rebuild) where rebuild(new_path) gives a URL of the same form."""
     parts = urlsplit(image)
     if parts.path.rstrip("/") == LOCAL_FILES_PATH.rstrip("/") and parts.scheme in ("", "http", "https"):
