@@ -8,6 +8,7 @@ Callers that can degrade (one crop of many) catch that error and carry on.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,6 +73,15 @@ def usable_languages(requested: str) -> str:
     return "+".join(langs) if langs else "eng"
 
 
+def _single_threaded() -> None:
+    """Run Tesseract with one OpenMP thread unless the operator chose otherwise.
+
+    Its OpenMP threads spin-wait; on a small shared machine (gunicorn workers, OCR
+    of several pages) that makes a page 5-10x slower, not faster.
+    """
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
 def _config(psm: int, extra: str) -> str:
     return f"--psm {psm} --oem 1 {extra}".strip()
 
@@ -86,6 +96,7 @@ def image_to_words(
     min_conf: float = -1.0,
 ) -> list[OcrWord]:
     """Words with pixel boxes, in Tesseract's reading order."""
+    _single_threaded()
     try:
         data = pytesseract.image_to_data(
             image,
@@ -128,6 +139,7 @@ def image_to_string(
     extra_config: str = "",
 ) -> str:
     """Plain text of an image (lines separated by newlines)."""
+    _single_threaded()
     try:
         return str(
             pytesseract.image_to_string(

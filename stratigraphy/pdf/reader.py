@@ -1,0 +1,329 @@
+"""Open PDFs safely and read every page into words and ruling lines.
+
+A page's words come from its text layer when it has a usable one; otherwise the
+page is rendered and read by Tesseract, and the pixel boxes are mapped back to
+the unrotated PDF frame, so the rest of the engine cannot tell the difference.
+On text-layer pages, small regions of lettering drawn as vector outlines (no
+text behind them) are OCR'd too, so labels like ``436.6 m ü.M.`` are not lost.
+
+PyMuPDF documents are not thread-safe: open one per call, never share it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import fitz
+import numpy as np
+from PIL import Image
+
+from label_studio_ml.errors import InputDocumentError, OcrEngineError
+from stratigraphy.geometry import BBox, pdf_bbox_to_pixels, pixels_to_pdf_bbox, union_all
+from stratigraphy.model import PageContent, Segment, TextSource, Word
+from stratigraphy.ocr import tesseract
+from stratigraphy.pdf.lines import box_to_segment, detect_raster_lines, group_glyphs, scan_drawings
+from stratigraphy.settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+MIN_OCR_CONF = 20.0  # Tesseract words below this are mostly noise from lines and hatching
+MAX_GLYPHS_FOR_REGIONS = 6000
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """Pages read from a document and what went wrong on the way (human-readable)."""
+
+    pages: tuple[PageContent, ...]
+    warnings: tuple[str, ...] = ()
+    page_count: int = 0  # pages in the document (may exceed len(pages))
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def open_pdf(source: str | Path | bytes, *, max_bytes: int | None = None) -> fitz.Document:
+    """Open a PDF from a path or bytes; :class:`InputDocumentError` if it cannot be read.
+
+    Refuses files that are not PDFs (even those PyMuPDF could open, like images or
+    EPUB), encrypted PDFs that need a password, damaged files PyMuPDF cannot
+    repair, and documents without pages.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        label = "document"
+    else:
+        path = Path(source)
+        label = path.name
+        try:
+            size = path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                raise InputDocumentError(f"{label} is too large", detail=f"{size} bytes, limit {max_bytes}")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputDocumentError(f"{label} does not exist") from None
+        except IsADirectoryError:
+            raise InputDocumentError(f"{label} is a directory, not a PDF") from None
+        except OSError as exc:
+            raise InputDocumentError(f"{label} cannot be read", detail=exc.strerror) from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputDocumentError(f"{label} is too large", detail=f"{len(data)} bytes, limit {max_bytes}")
+    if not data:
+        raise InputDocumentError(f"{label} is empty")
+    if PDF_MAGIC not in data[:1024]:
+        raise InputDocumentError(f"{label} is not a PDF", detail="no %PDF- header in the first 1024 bytes")
+    try:
+        doc = fitz.open(stream=data, filetype="pdf")
+    except Exception as exc:  # PyMuPDF raises FileDataError, RuntimeError, ValueError...
+        raise InputDocumentError(f"{label} is damaged and cannot be opened", detail=str(exc)[:200]) from None
+    if not doc.is_pdf:
+        doc.close()
+        raise InputDocumentError(f"{label} is not a PDF")
+    if doc.needs_pass and not doc.authenticate(""):
+        doc.close()
+        raise InputDocumentError(f"{label} is encrypted", detail="a password is needed to open it")
+    try:
+        count = doc.page_count
+    except Exception:  # noqa: BLE001 - a broken page tree
+        count = 0
+    if count < 1:
+        doc.close()
+        raise InputDocumentError(f"{label} has no pages")
+    return doc
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_pages(doc: fitz.Document, settings: EngineSettings | None = None) -> list[PageContent]:
+    """Words and segments of every page (see :func:`read_document` for warnings)."""
+    return list(read_document(doc, settings).pages)
+
+
+def read_document(doc: fitz.Document, settings: EngineSettings | None = None) -> ReadResult:
+    """Read the pages of ``doc`` within the page limit and time budget of ``settings``.
+
+    A page that fails to load is skipped with a warning; pages past the time
+    budget are read from their text layer only.
+    """
+    settings = settings or EngineSettings()
+    started = time.monotonic()
+    warnings: list[str] = []
+    total = doc.page_count
+    limit = min(total, settings.max_pages)
+    if total > limit:
+        warnings.append(f"document has {total} pages; only the first {limit} were read (ENGINE_MAX_PAGES)")
+    pages: list[PageContent] = []
+    budget_warned = False
+    for index in range(limit):
+        over_budget = time.monotonic() - started > settings.max_seconds
+        if over_budget and not budget_warned:
+            warnings.append(f"time budget of {settings.max_seconds:.0f} s spent at page {index + 1}; "
+                            "later pages were not OCR'd (ENGINE_MAX_SECONDS)")
+            budget_warned = True
+        try:
+            page = doc.load_page(index)
+            content, page_warnings = read_page(page, settings, allow_ocr=not over_budget)
+        except OcrEngineError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged page must not sink the document
+            log.warning("page %d unreadable: %s", index + 1, exc)
+            warnings.append(f"page {index + 1} could not be read: {str(exc)[:120]}")
+            continue
+        pages.append(content)
+        warnings.extend(page_warnings)
+    return ReadResult(tuple(pages), tuple(warnings), total)
+
+
+def unrotated_size(page: fitz.Page) -> tuple[float, float]:
+    """Width and height of the page in its unrotated frame (the frame of word boxes)."""
+    r = page.rect
+    return (r.height, r.width) if page.rotation in (90, 270) else (r.width, r.height)
+
+
+def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = True) -> tuple[PageContent, list[str]]:
+    """Read one page: text layer words (or OCR), outline lettering, ruling lines."""
+    number = page.number + 1
+    width, height = unrotated_size(page)
+    rotation = page.rotation
+    warnings: list[str] = []
+    words = text_layer_words(page, number)
+    scan = scan_drawings(page.get_drawings())
+    segments = list(scan.segments)
+    image_cover = _image_coverage(page, width * height)
+    needs_ocr = not is_text_layer_usable(words, image_cover, len(scan.glyphs), settings)
+    source = TextSource.TEXT_LAYER
+    gray: np.ndarray | None = None
+    if needs_ocr and (image_cover > 0.0 or scan.glyphs or segments or words):
+        if not (settings.ocr_enabled and allow_ocr):
+            warnings.append(f"page {number} has no usable text layer and was not OCR'd")
+        else:
+            gray, dpi = _render_gray(page, settings.ocr_dpi), settings.ocr_dpi
+            ocr_words = ocr_image(gray, number, width, height, rotation, dpi, settings)
+            if ocr_words or not words:
+                words, source = ocr_words, TextSource.OCR
+    elif settings.outline_ocr and allow_ocr and settings.ocr_enabled and scan.glyphs:
+        words = words + outline_words(page, scan.glyphs, words, settings)
+    if not any(s.length > 0.2 * min(width, height) for s in segments) and image_cover > 0.3:
+        segments.extend(raster_segments(page, settings, gray))
+    return PageContent(number, width, height, rotation, tuple(words), tuple(segments), source), warnings
+
+
+def text_layer_words(page: fitz.Page, number: int) -> list[Word]:
+    """Words of the text layer, in the unrotated frame, without empty, off-page or garbage words."""
+    raw = page.get_text("words", sort=False)
+    width, height = unrotated_size(page)
+    area = BBox(0.0, 0.0, width, height).expand(2.0)
+    words: list[Word] = []
+    for x0, y0, x1, y1, text, block, line, _wno in raw:
+        text = _clean(text)
+        if not text or x1 <= x0 or y1 <= y0:
+            continue
+        box = BBox(float(x0), float(y0), float(x1), float(y1))
+        if not area.contains_point(box.cx, box.cy):
+            continue
+        words.append(Word(text, box, number, int(block) * 1000 + int(line)))
+    return words
+
+
+def _clean(text: str) -> str:
+    """Strip control, private-use and replacement characters; '' when nothing readable is left."""
+    return "".join(
+        ch for ch in text
+        if ch != "\ufffd" and unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs", "Zs")
+    )
+
+
+def is_text_layer_usable(words: list[Word], image_cover: float, glyph_count: int,
+                         settings: EngineSettings) -> bool:
+    """Judge whether the words are the page's text, or OCR is needed.
+
+    Unusable: too few words; mostly unreadable words; a page-filling scan with
+    only a handful of words (a stamp or page number); lettering drawn as
+    outlines that far outnumbers the words.
+    """
+    readable = [w for w in words if sum(ch.isalnum() for ch in w.text) >= max(1, len(w.text) // 2)]
+    if len(readable) < settings.min_text_words:
+        return False
+    if len(readable) < 0.5 * len(words):
+        return False
+    if image_cover >= 0.5 and len(readable) < 4 * settings.min_text_words:
+        return False
+    return not (glyph_count > 400 and glyph_count > 20 * len(readable))
+
+
+def _image_coverage(page: fitz.Page, page_area: float) -> float:
+    """Fraction of the page covered by its largest image (0 when none)."""
+    best = 0.0
+    try:
+        infos = page.get_image_info()
+    except Exception:  # noqa: BLE001 - broken image dicts
+        return 0.0
+    for info in infos:
+        x0, y0, x1, y1 = info.get("bbox", (0, 0, 0, 0))
+        best = max(best, max(0.0, x1 - x0) * max(0.0, y1 - y0))
+    return min(1.0, best / page_area) if page_area > 0 else 0.0
+
+
+# --------------------------------------------------------------------------- OCR
+
+
+def _render_gray(page: fitz.Page, dpi: int, clip: fitz.Rect | None = None) -> np.ndarray:
+    """Render with /Rotate applied, as an 8-bit grayscale array."""
+    pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY, alpha=False, clip=clip)
+    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+
+
+def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotation: int,
+              dpi: float, settings: EngineSettings, psm: int | None = None,
+              offset: tuple[float, float] = (0.0, 0.0)) -> list[Word]:
+    """Tesseract words of a rendered page (or part of it) as words in unrotated PDF points.
+
+    ``offset`` is the pixel position of ``gray``'s top-left corner in the full rendered page.
+    """
+    image = Image.fromarray(gray)
+    found = tesseract.image_to_words(
+        image, languages=settings.ocr_languages, psm=psm or settings.ocr_psm, timeout=settings.ocr_timeout
+    )
+    ox, oy = offset
+    words: list[Word] = []
+    for w in found:
+        text = _clean(w.text)
+        if not text or w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text):
+            continue
+        if not any(ch.isalnum() for ch in text) and w.conf < 60:
+            continue
+        pixel_box = BBox(w.bbox.x0 + ox, w.bbox.y0 + oy, w.bbox.x1 + ox, w.bbox.y1 + oy)
+        box = pixels_to_pdf_bbox(pixel_box, width, height, rotation, dpi)
+        line = w.block * 10000 + w.par * 100 + w.line
+        words.append(Word(text, box, number, line, w.conf))
+    return words
+
+
+def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
+                  settings: EngineSettings) -> list[Word]:
+    """OCR of text-line regions drawn as vector outlines that have no text-layer words.
+
+    All regions go through one Tesseract run: the page is rendered once, everything
+    outside the regions is whitened, and the crop around them is read.
+    """
+    if len(glyphs) > MAX_GLYPHS_FOR_REGIONS:
+        return []
+    regions = group_glyphs(glyphs, [w.bbox for w in words])
+    if not regions:
+        return []
+    if len(regions) > settings.max_outline_regions:
+        regions = sorted(regions, key=lambda b: -b.area)[: settings.max_outline_regions]
+    number = page.number + 1
+    width, height = unrotated_size(page)
+    rotation, dpi = page.rotation, settings.ocr_dpi
+    gray = _render_gray(page, dpi)
+    mask = np.full_like(gray, 255)
+    pixel_regions = []
+    for region in regions:
+        px = pdf_bbox_to_pixels(region.expand(2.0), width, height, rotation, dpi)
+        x0, y0 = max(0, int(px.x0)), max(0, int(px.y0))
+        x1, y1 = min(gray.shape[1], int(px.x1) + 1), min(gray.shape[0], int(px.y1) + 1)
+        if x1 > x0 and y1 > y0:
+            mask[y0:y1, x0:x1] = gray[y0:y1, x0:x1]
+            pixel_regions.append(BBox(float(x0), float(y0), float(x1), float(y1)))
+    if not pixel_regions:
+        return []
+    span = union_all(pixel_regions).expand(10.0).clip(float(gray.shape[1]), float(gray.shape[0]))
+    assert span is not None
+    crop = mask[int(span.y0): int(span.y1), int(span.x0): int(span.x1)]
+    try:
+        found = ocr_image(crop, number, width, height, rotation, dpi, settings, psm=11,
+                          offset=(span.x0, span.y0))
+    except OcrEngineError as exc:
+        log.warning("page %d: OCR of outline lettering failed: %s", number, exc.message)
+        return []
+    # keep OCR words only where there were outlines, not where the text layer already is
+    existing = [w.bbox for w in words]
+    return [w for w in found if not any(w.bbox.intersection_area(b) > 0.3 * w.bbox.area for b in existing)]
+
+
+def raster_segments(page: fitz.Page, settings: EngineSettings, gray: np.ndarray | None = None) -> list[Segment]:
+    """Ruling lines of a scanned page, found with OpenCV, in unrotated PDF points."""
+    width, height = unrotated_size(page)
+    if gray is None:
+        dpi: float = settings.lines_dpi
+        gray = _render_gray(page, settings.lines_dpi)
+    else:
+        dpi = settings.ocr_dpi
+        factor = settings.lines_dpi / settings.ocr_dpi
+        if factor < 1.0:
+            import cv2
+
+            gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            dpi = settings.lines_dpi
+    out: list[Segment] = []
+    for box in detect_raster_lines(gray):
+        pdf_box = pixels_to_pdf_bbox(box, width, height, page.rotation, dpi)
+        out.append(box_to_segment(pdf_box))
+    return out

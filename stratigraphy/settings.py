@@ -1,0 +1,117 @@
+"""Settings of the extraction engine: one frozen object, read from the environment once.
+
+Every tunable of the engine (OCR languages and resolution, page and time limits,
+the test for a usable text layer) lives here with its default. Services build
+it with :meth:`EngineSettings.from_env` at start-up and pass it down; engine code
+never reads environment variables itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from label_studio_ml.errors import ConfigError
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """Tunables of the engine (validated in ``__post_init__``)."""
+
+    ocr_languages: str = "deu+fra+ita+eng"
+    """Tesseract languages, ``+``-joined (ENGINE_OCR_LANGUAGES)."""
+    ocr_dpi: int = 300
+    """Resolution pages are rendered at for OCR (ENGINE_OCR_DPI)."""
+    ocr_psm: int = 11
+    """Tesseract page segmentation mode for whole pages (ENGINE_OCR_PSM): 11 sparse text suits logs."""
+    ocr_timeout: float = 60.0
+    """Limit for one Tesseract run in seconds (ENGINE_OCR_TIMEOUT)."""
+    ocr_enabled: bool = True
+    """OCR pages without a usable text layer (ENGINE_OCR); off: such pages have no words."""
+    outline_ocr: bool = True
+    """OCR small regions of vector-drawn lettering on text-layer pages (ENGINE_OUTLINE_OCR)."""
+    max_outline_regions: int = 40
+    """At most this many outline regions are OCR'd per page (ENGINE_MAX_OUTLINE_REGIONS)."""
+    min_text_words: int = 5
+    """A text layer with fewer usable words than this counts as missing (ENGINE_MIN_TEXT_WORDS)."""
+    max_pages: int = 200
+    """Pages beyond this are not read; the result carries a warning (ENGINE_MAX_PAGES)."""
+    max_seconds: float = 300.0
+    """Time budget per document; once spent, remaining pages are not OCR'd (ENGINE_MAX_SECONDS)."""
+    lines_dpi: int = 100
+    """Resolution for detecting ruling lines on scanned pages with OpenCV (ENGINE_LINES_DPI)."""
+    max_file_bytes: int = 200 * 1024 * 1024
+    """Larger documents are refused (ENGINE_MAX_FILE_BYTES)."""
+
+    def __post_init__(self) -> None:
+        if not self.ocr_languages or any(not part.isalnum() and "_" not in part
+                                         for part in self.ocr_languages.split("+")):
+            raise ConfigError(f"ENGINE_OCR_LANGUAGES must look like 'deu+fra', not {self.ocr_languages!r}")
+        if not 72 <= self.ocr_dpi <= 600:
+            raise ConfigError(f"ENGINE_OCR_DPI must be between 72 and 600, not {self.ocr_dpi}")
+        if not 36 <= self.lines_dpi <= 300:
+            raise ConfigError(f"ENGINE_LINES_DPI must be between 36 and 300, not {self.lines_dpi}")
+        if self.ocr_psm not in (1, 3, 4, 6, 11, 12):
+            raise ConfigError(f"ENGINE_OCR_PSM must be one of 1, 3, 4, 6, 11, 12, not {self.ocr_psm}")
+        for name in ("ocr_timeout", "max_seconds"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"ENGINE_{name.upper()} must be positive")
+        for name in ("max_pages", "max_file_bytes"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"ENGINE_{name.upper()} must be at least 1")
+        if self.min_text_words < 1 or self.max_outline_regions < 0:
+            raise ConfigError("ENGINE_MIN_TEXT_WORDS must be >= 1 and ENGINE_MAX_OUTLINE_REGIONS >= 0")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> EngineSettings:
+        """Build from ``ENGINE_*`` variables (unset ones keep their defaults)."""
+        env = os.environ if environ is None else environ
+        names = {
+            "ocr_languages": "ENGINE_OCR_LANGUAGES",
+            "ocr_dpi": "ENGINE_OCR_DPI",
+            "ocr_psm": "ENGINE_OCR_PSM",
+            "ocr_timeout": "ENGINE_OCR_TIMEOUT",
+            "ocr_enabled": "ENGINE_OCR",
+            "outline_ocr": "ENGINE_OUTLINE_OCR",
+            "max_outline_regions": "ENGINE_MAX_OUTLINE_REGIONS",
+            "min_text_words": "ENGINE_MIN_TEXT_WORDS",
+            "max_pages": "ENGINE_MAX_PAGES",
+            "max_seconds": "ENGINE_MAX_SECONDS",
+            "lines_dpi": "ENGINE_LINES_DPI",
+            "max_file_bytes": "ENGINE_MAX_FILE_BYTES",
+        }
+        types = {f.name: f.type for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for attr, var in names.items():
+            raw = env.get(var)
+            if raw is None:
+                continue
+            values[attr] = _convert(var, raw.strip(), str(types[attr]))
+        return cls(**values)
+
+    def with_changes(self, **changes: Any) -> EngineSettings:
+        """A copy with some fields replaced (validated again)."""
+        return replace(self, **changes)
+
+
+def _convert(var: str, raw: str, type_name: str) -> Any:
+    try:
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+        if type_name == "bool":
+            low = raw.lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            raise ValueError(raw)
+    except ValueError:
+        raise ConfigError(f"{var} must be a {type_name}, not {raw!r}") from None
+    return raw
