@@ -17,7 +17,7 @@ from stratigraphy.layers.columns import DepthColumn, entries_to_columns, pair_fr
 from stratigraphy.layers.descriptions import description_runs, material_score
 from stratigraphy.layers.entries import runs_to_entries
 from stratigraphy.layers.runs import words_to_runs
-from stratigraphy.model import DepthInterval, Layer, PageContent
+from stratigraphy.model import DepthInterval, Layer, PageContent, Segment
 
 __all__ = ["DetectedBorehole", "detect_boreholes", "page_columns"]
 
@@ -46,12 +46,12 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
         desc = description_runs(column, runs, right_limit)
         if not desc:
             continue
-        built = column_to_layers(column, desc)
+        built = column_to_layers(column, desc, page.segments)
         text = " ".join(layer.text for layer in built.layers) + " " + " ".join(ln.text for ln in built.lines_above)
         if not built.layers and not built.lines_above:
             continue
-        if material_score(text) == 0 and len(built.layers) < 3:
-            continue
+        if material_score(text) == 0:
+            continue  # no material named anywhere: sample lists, test values, well construction
         results.append(built)
     return _drop_nested(results)
 
@@ -143,8 +143,12 @@ def upright(page: PageContent) -> PageContent:
         return page
     w, h, r = page.width, page.height, page.rotation
     words = tuple(replace(word, bbox=rotate_bbox(word.bbox, w, h, r)) for word in page.words)
+    segments = []
+    for s in page.segments:
+        box = rotate_bbox(BBox.from_points(s.x0, s.y0, s.x1, s.y1), w, h, r)
+        segments.append(Segment(box.x0, box.y0, box.x1, box.y1))
     dw, dh = rotated_size(w, h, r)
-    return replace(page, words=words, segments=(), width=dw, height=dh, rotation=0)
+    return replace(page, words=words, segments=tuple(segments), width=dw, height=dh, rotation=0)
 
 
 def _to_page_frame(box: BBox, page: PageContent | None) -> BBox:

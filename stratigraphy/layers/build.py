@@ -20,7 +20,7 @@ from stratigraphy.layers.columns import DepthColumn
 from stratigraphy.layers.descriptions import join_lines
 from stratigraphy.layers.entries import Entry, EntryKind
 from stratigraphy.layers.runs import Run, rows_of
-from stratigraphy.model import Word
+from stratigraphy.model import Segment, Word
 
 _END_OF_HOLE = re.compile(
     r"\b(fin du forage|fin de forage|fin du sondage|endtiefe|ende der bohrung|bohrende|"
@@ -134,15 +134,43 @@ def _boxes(*entries: Entry | None) -> list[tuple[int, BBox]]:
     return [(e.page, e.bbox) for e in entries if e is not None]
 
 
-def column_to_layers(column: DepthColumn, runs: list[Run]) -> ColumnLayers:
-    """Assign the description lines beside a depth column to its depth intervals."""
+def _row_tops(column: DepthColumn, lines: list[Line], segments: tuple[Segment, ...] | list[Segment]) -> list[float]:
+    """Top of each entry's row: the ruling line above it in a ruled table, else its first line."""
+    entries = column.entries
+    h = column.line_height
+    tops = [e.bbox.y0 - 0.3 * h for e in entries]
+    if not segments or not lines:
+        return tops
+    x0 = min(ln.bbox.x0 for ln in lines)
+    x1 = max(ln.bbox.x1 for ln in lines)
+    rules = sorted(
+        (s.y0 + s.y1) / 2 for s in segments
+        if s.is_horizontal and min(max(s.x0, s.x1), x1) - max(min(s.x0, s.x1), x0) >= 0.5 * (x1 - x0)
+    )
+    if len(rules) < 2:
+        return tops
+    for i, e in enumerate(entries):
+        floor = entries[i - 1].bbox.y1 if i else float("-inf")
+        above = [y for y in rules if floor - 0.1 * h < y <= e.bbox.y0 + 0.3 * h]
+        if above:
+            tops[i] = above[-1]
+    return tops
+
+
+def column_to_layers(column: DepthColumn, runs: list[Run],
+                     segments: tuple[Segment, ...] | list[Segment] = ()) -> ColumnLayers:
+    """Assign the description lines beside a depth column to its depth intervals.
+
+    ``segments`` are the page's ruling lines: in a ruled table a row starts at its ruling
+    line, wherever the depth sits inside the row.
+    """
     entries = column.entries
     h = column.line_height
     page = column.page
     inline = _is_inline(column, _lines(column, runs, with_rest=False))
     lines = _lines(column, runs, with_rest=inline)
     if inline:
-        tops = [e.bbox.y0 - 0.3 * h for e in entries]
+        tops = _row_tops(column, lines, segments)
         groups: list[list[Line]] = [[] for _ in entries]
         for line in lines:
             cy = line.bbox.cy

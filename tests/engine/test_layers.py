@@ -156,3 +156,25 @@ def test_rotated_page_boxes_come_back_in_the_unrotated_frame() -> None:
 
 def test_page_columns_ignore_a_text_page() -> None:
     assert page_columns(page(words(50, 100, "Bericht über die Baugrunduntersuchung 2019"))) == []
+
+
+def test_ruled_table_rows_start_at_their_ruling_line() -> None:
+    from stratigraphy.model import Segment
+
+    # depths vertically centred in three-line rows; descriptions start at the row top
+    rows = [(100, 0.0, 0.5, ["Humus, dunkelbraun,", "durchwurzelt,", "feucht"]),
+            (140, 0.5, 2.0, ["Kies, sandig,", "grau, gut", "gerundet"]),
+            (180, 2.0, 3.5, ["Ton, siltig,", "blaugrau,", "steif"])]
+    ws: list[Word] = []
+    for top, a, b, lines in rows:
+        ws += words(50, top + 13, f"{a:.2f} - {b:.2f} m")
+        for k, line in enumerate(lines):
+            ws += words(150, top + 2 + 12 * k, line)
+    rules = tuple(Segment(40, y, 400, y) for y in (100, 140, 180, 220))
+    p = PageContent(1, 595, 842, 0, tuple(ws), rules)
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+        (0.0, 0.5, "Humus, dunkelbraun, durchwurzelt, feucht"),
+        (0.5, 2.0, "Kies, sandig, grau, gut gerundet"),
+        (2.0, 3.5, "Ton, siltig, blaugrau, steif"),
+    ]
