@@ -49,10 +49,13 @@ class TextExtractorSettings:
     image width, so that glyphs touching the box edge are not cut.
     ``text_layer_min_quality``: a scanned page's text layer whose plausibility is
     at least this is used without OCR; below it a fresh OCR is run and the more
-    plausible text wins. ``ocr_repair``: dictionary-aware repair of OCR confusions.
+    plausible text wins. ``ocr_numeric_languages``: the model used for boxes
+    labelled with numbers (depths, coordinates, elevation), where the German
+    model misreads some digits (``3,5`` as ``3,9``). ``ocr_repair``: dictionary-aware repair of OCR confusions.
     """
 
     ocr_languages: str = DEFAULT_OCR_LANGUAGES
+    ocr_numeric_languages: str = "eng"
     ocr_timeout: float = 20.0
     ocr_target_line_height: float = 36.0
     ocr_max_upscale: float = 4.0
@@ -63,11 +66,11 @@ class TextExtractorSettings:
     max_image_pixels: int = 120_000_000
 
     def __post_init__(self) -> None:
-        langs = [lang for lang in self.ocr_languages.split("+") if lang]
-        if not langs or any(not lang.replace("_", "").isalnum() for lang in langs):
-            raise ConfigError(
-                f"OCR_LANGUAGES must look like deu+fra+ita+eng, got {self.ocr_languages!r}"
-            )
+        for name, value in (("OCR_LANGUAGES", self.ocr_languages),
+                            ("OCR_NUMERIC_LANGUAGES", self.ocr_numeric_languages)):
+            langs = [lang for lang in value.split("+") if lang]
+            if not langs or any(not lang.replace("_", "").isalnum() for lang in langs):
+                raise ConfigError(f"{name} must look like deu+fra+ita+eng, got {value!r}")
         if self.ocr_timeout <= 0:
             raise ConfigError("OCR_TIMEOUT must be > 0 seconds")
         if not 8 <= self.ocr_target_line_height <= 200:
@@ -86,6 +89,7 @@ class TextExtractorSettings:
         d = cls()
         return cls(
             ocr_languages=_get(env, "OCR_LANGUAGES") or d.ocr_languages,
+            ocr_numeric_languages=_get(env, "OCR_NUMERIC_LANGUAGES") or d.ocr_numeric_languages,
             ocr_timeout=_float(env, "OCR_TIMEOUT", d.ocr_timeout),
             ocr_target_line_height=_float(env, "OCR_UPSCALE_MIN_HEIGHT", d.ocr_target_line_height),
             ocr_max_upscale=_float(env, "OCR_MAX_UPSCALE", d.ocr_max_upscale),

@@ -14,6 +14,7 @@ Best first:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,21 +61,30 @@ def ocr_region(gray: np.ndarray | None, region: Region, settings: TextExtractorS
     return Transcription(result.text, Source.OCR, text_quality(result.text).score)
 
 
+GrayImage = np.ndarray | Callable[[], np.ndarray | None] | None
+
+
 def transcribe(
     region: Region,
     settings: TextExtractorSettings,
     *,
     page: fitz.Page | None = None,
-    gray: np.ndarray | None = None,
+    gray: GrayImage = None,
     context: str = "",
 ) -> Transcription:
-    """The best available text for ``region`` (see the module docstring for the order)."""
+    """The best available text for ``region`` (see the module docstring for the order).
+
+    ``gray`` is the page image or a function loading it, called only when OCR is needed.
+    """
     layer = layer_text(page, region) if (page is not None and settings.use_text_layer) else None
     if layer is not None and layer.text:
         quality = text_quality(layer.text).score
-        if not layer.scanned_page or quality >= settings.text_layer_min_quality or gray is None:
+        if not layer.scanned_page or quality >= settings.text_layer_min_quality:
             return Transcription(layer.text, Source.TEXT_LAYER, quality)
-        ocr = ocr_region(gray, region, settings, context=context)
+        image = gray() if callable(gray) else gray
+        if image is None:
+            return Transcription(layer.text, Source.TEXT_LAYER, quality)
+        ocr = ocr_region(image, region, settings, context=context)
         if not ocr.text:
             return Transcription(layer.text, Source.TEXT_LAYER, quality)
         missing = len(ocr.text) > _MISSING_TEXT_RATIO * len(layer.text)
@@ -83,4 +93,4 @@ def transcribe(
                      quality, ocr.quality, context)
             return ocr
         return Transcription(layer.text, Source.TEXT_LAYER, quality)
-    return ocr_region(gray, region, settings, context=context)
+    return ocr_region(gray() if callable(gray) else gray, region, settings, context=context)
