@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dataclasses import replace
 
 from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, unrotate_bbox, union_all
-from stratigraphy.layers.build import ColumnLayers, DraftLayer, column_to_layers
+from stratigraphy.layers.build import ColumnLayers, DraftLayer, column_to_layers, surface_y
 from stratigraphy.layers.columns import DepthColumn, entries_to_columns, pair_from_to_columns
 from stratigraphy.layers.descriptions import description_runs, material_score
 from stratigraphy.layers.entries import runs_to_entries
@@ -108,7 +108,8 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             region = [(page.number, _region(built))]
             prev = previous_page_last if n == 0 else None
             prev_last = _last_value(prev[0]) if prev else None
-            if prev is not None and prev_last is not None and first >= prev_last - 1e-6 and first > 0:
+            if (prev is not None and prev_last is not None and first >= prev_last - 1e-6 and first > 0
+                    and not _starts_at_surface(built)):
                 # the log continues from the previous page
                 prev_layers, prev_regions = prev
                 if above:
@@ -155,6 +156,14 @@ def _to_page_frame(box: BBox, page: PageContent | None) -> BBox:
     if page is None or page.rotation == 0:
         return box
     return unrotate_bbox(box, page.width, page.height, page.rotation)
+
+
+def _starts_at_surface(built: ColumnLayers) -> bool:
+    """A boundary log drawn to scale whose depth 0 lies on the page starts a new borehole."""
+    if built.mode != "boundary":
+        return False
+    surface = surface_y(built.column)
+    return surface is not None and surface >= 0
 
 
 def _region(built: ColumnLayers) -> BBox:

@@ -107,7 +107,7 @@ def _chain(lines: list[Line], anchor: float, h: float, upward: bool) -> list[Lin
     return out
 
 
-def _surface_y(column: DepthColumn) -> float | None:
+def surface_y(column: DepthColumn) -> float | None:
     """The y of depth 0 when the values sit on a linear depth scale, else None."""
     entries = column.entries
     if len(entries) < 3:
@@ -197,7 +197,7 @@ def column_to_layers(column: DepthColumn, runs: list[Run],
         return ColumnLayers(column, layers, _chain(above, tops[0], h, True), "inline")
 
     bounds = [e.bbox.cy for e in entries]
-    surface = _surface_y(column)
+    surface = surface_y(column)
     groups = [[] for _ in range(len(entries) + 1)]
     for line in lines:
         cy = line.bbox.cy

@@ -81,13 +81,25 @@ def restore_lost_points(group: list[Entry]) -> list[Entry]:
     return out
 
 
+_ROUND_STEPS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0)
+
+
 def is_scale_ticks(entries: list[Entry] | tuple[Entry, ...]) -> bool:
-    """An arithmetic progression of depths printed at even spacing: a depth scale, not boundaries."""
+    """A depth scale, not boundaries: round values at a round step, printed at even spacing.
+
+    Ticks are multiples of a round step (0.5, 1, 2, 5, 10 m ...). Boundaries that happen to
+    be equally thick layers at another step (1.25 m) are kept.
+    """
     if len(entries) < 3 or any(e.kind is not EntryKind.VALUE for e in entries):
         return False
     values = [e.value for e in entries]
     steps = [b - a for a, b in zip(values, values[1:], strict=False)]
     if max(steps) - min(steps) > 1e-6:
+        return False
+    step = steps[0]
+    if not any(abs(step - r) < 1e-6 for r in _ROUND_STEPS):
+        return False
+    if any(abs(v / step - round(v / step)) > 1e-6 for v in values):
         return False
     ys = [e.bbox.cy for e in entries]
     gaps = [b - a for a, b in zip(ys, ys[1:], strict=False)]
@@ -95,8 +107,7 @@ def is_scale_ticks(entries: list[Entry] | tuple[Entry, ...]) -> bool:
     if mean <= 0:
         return False
     even = max(abs(g - mean) for g in gaps) <= 0.1 * mean
-    whole = all(abs(v - round(v)) < 1e-9 for v in values)
-    return even or (whole and len(entries) >= 4 and not any(e.decimals for e in entries))
+    return even or (len(entries) >= 4 and not any(e.decimals for e in entries))
 
 
 def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[DepthColumn]:
