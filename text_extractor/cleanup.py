@@ -117,10 +117,18 @@ def repair_word(word: str, words: frozenset[str] | None = None) -> str:
     words = lexicon() if words is None else words
     if len(word) < 4 or not any(ch.isalpha() for ch in word) or is_known(word, words):
         return word
-    fixes = {c for c in _candidates(word) if is_known(c, words)}
-    if len(fixes) == 1:
-        return fixes.pop()
+    fixes = {c for c in _candidates(word) if _case_ok(c) and is_known(c, words)}
+    if len({f.lower() for f in fixes}) == 1:
+        return min(fixes)
     return word
+
+
+def _case_ok(word: str) -> bool:
+    """lower, Capitalised or UPPER (a swap must not create ``KIes``)."""
+    letters = "".join(ch for ch in word if ch.isalpha())
+    return not letters or letters.islower() or letters.isupper() or (
+        letters[0].isupper() and letters[1:].islower()
+    )
 
 
 def clean_ocr_text(text: str, *, repair: bool = True) -> str:
@@ -156,11 +164,24 @@ def _repair_token(token: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Quality:
-    """How plausible a text is as printed words: share of characters in plausible tokens."""
+    """How plausible a text is as printed words.
+
+    ``score``: share of characters in tokens of plausible shape (letters of the
+    four languages, sane case, vowels, no letters glued to digits);
+    ``known``: share of the words (3+ letters) found in the lexicon, directly,
+    with a German ending or as a compound. Bad OCR layers (``Kles mlt relchlich``)
+    keep a plausible shape but lose known words.
+    """
 
     score: float  # 0..1
     tokens: int
     suspicious: int
+    known: float = 0.0  # 0..1
+
+    @property
+    def combined(self) -> float:
+        """One number to compare two readings of the same box (0..2)."""
+        return self.score + self.known
 
 
 def _token_plausible(token: str) -> bool:
@@ -194,6 +215,8 @@ def text_quality(text: str) -> Quality:
         return Quality(score=0.0, tokens=0, suspicious=0)
     total = good = 0
     bad = 0
+    words = known = 0
+    vocabulary = lexicon()
     for token in tokens:
         weight = len(token)
         total += weight
@@ -201,4 +224,12 @@ def text_quality(text: str) -> Quality:
             good += weight
         else:
             bad += 1
-    return Quality(score=good / total if total else 0.0, tokens=len(tokens), suspicious=bad)
+        for part in re.findall(r"[^\W\d_]{3,}", token):
+            words += 1
+            known += is_known(part, vocabulary)
+    return Quality(
+        score=good / total if total else 0.0,
+        tokens=len(tokens),
+        suspicious=bad,
+        known=known / words if words else 1.0,
+    )

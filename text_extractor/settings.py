@@ -48,7 +48,8 @@ class TextExtractorSettings:
     ``ocr_crop_pad``: margin added around a drawn box, as a fraction of the page
     image width, so that glyphs touching the box edge are not cut.
     ``text_layer_min_quality``: a scanned page's text layer whose plausibility is
-    at least this is used without OCR; below it a fresh OCR is run and the more
+    at least this, and of whose words at least ``text_layer_min_known`` are in
+    the lexicon, is used without OCR; otherwise a fresh OCR is run and the more
     plausible text wins. ``ocr_numeric_languages``: the model used for boxes
     labelled with numbers (depths, coordinates, elevation), where the German
     model misreads some digits (``3,5`` as ``3,9``). ``ocr_repair``: dictionary-aware repair of OCR confusions.
@@ -62,6 +63,7 @@ class TextExtractorSettings:
     ocr_crop_pad: float = 0.0025
     ocr_repair: bool = True
     text_layer_min_quality: float = 0.97
+    text_layer_min_known: float = 0.5
     use_text_layer: bool = True
     max_image_pixels: int = 120_000_000
 
@@ -81,6 +83,8 @@ class TextExtractorSettings:
             raise ConfigError("OCR_CROP_PAD must be between 0 and 0.05 (fraction of the page width)")
         if not 0 <= self.text_layer_min_quality <= 1:
             raise ConfigError("TEXT_LAYER_MIN_QUALITY must be between 0 and 1")
+        if not 0 <= self.text_layer_min_known <= 1:
+            raise ConfigError("TEXT_LAYER_MIN_KNOWN must be between 0 and 1")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TextExtractorSettings:
@@ -96,5 +100,6 @@ class TextExtractorSettings:
             ocr_crop_pad=_float(env, "OCR_CROP_PAD", d.ocr_crop_pad),
             ocr_repair=_bool(env, "OCR_REPAIR", d.ocr_repair),
             text_layer_min_quality=_float(env, "TEXT_LAYER_MIN_QUALITY", d.text_layer_min_quality),
+            text_layer_min_known=_float(env, "TEXT_LAYER_MIN_KNOWN", d.text_layer_min_known),
             use_text_layer=_bool(env, "USE_TEXT_LAYER", d.use_text_layer),
         )

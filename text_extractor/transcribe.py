@@ -4,8 +4,9 @@ Best first:
 
 1. a born-digital page's text layer inside the box (exact, a few milliseconds);
 2. a scanned page's text layer (someone's OCR) when it reads as plausible
-   words (:func:`text_extractor.cleanup.text_quality` at least
-   ``text_layer_min_quality``);
+   words (:func:`text_extractor.cleanup.text_quality`: shape score at least
+   ``text_layer_min_quality`` and at least ``text_layer_min_known`` of its
+   words in the lexicon);
 3. otherwise a fresh OCR of the crop (:mod:`text_extractor.ocr`); when a
    doubtful text layer exists too, the more plausible of the two wins, and a
    text layer that misses much of what the OCR reads loses.
@@ -29,7 +30,7 @@ from text_extractor.settings import TextExtractorSettings
 
 log = logging.getLogger(__name__)
 
-_QUALITY_MARGIN = 0.02  # OCR must beat a doubtful text layer by this much
+_QUALITY_MARGIN = 0.05  # OCR must beat a doubtful text layer by this much (of 0..2)
 _MISSING_TEXT_RATIO = 1.3  # OCR reading this much more text means the layer lost words
 
 
@@ -43,7 +44,8 @@ class Source(StrEnum):
 class Transcription:
     text: str
     source: Source
-    quality: float
+    quality: float  # plausibility of the text's shape, 0..1
+    known: float = 0.0  # share of lexicon words, 0..1
 
 
 def ocr_region(gray: np.ndarray | None, region: Region, settings: TextExtractorSettings,
@@ -58,7 +60,8 @@ def ocr_region(gray: np.ndarray | None, region: Region, settings: TextExtractorS
     result = ocr_gray(crop, settings, context=context)
     if not result.text:
         return Transcription("", Source.NONE, 0.0)
-    return Transcription(result.text, Source.OCR, text_quality(result.text).score)
+    quality = text_quality(result.text)
+    return Transcription(result.text, Source.OCR, quality.score, quality.known)
 
 
 GrayImage = np.ndarray | Callable[[], np.ndarray | None] | None
@@ -78,19 +81,21 @@ def transcribe(
     """
     layer = layer_text(page, region) if (page is not None and settings.use_text_layer) else None
     if layer is not None and layer.text:
-        quality = text_quality(layer.text).score
-        if not layer.scanned_page or quality >= settings.text_layer_min_quality:
-            return Transcription(layer.text, Source.TEXT_LAYER, quality)
+        q = text_quality(layer.text)
+        mine = Transcription(layer.text, Source.TEXT_LAYER, q.score, q.known)
+        trusted = q.score >= settings.text_layer_min_quality and q.known >= settings.text_layer_min_known
+        if not layer.scanned_page or trusted:
+            return mine
         image = gray() if callable(gray) else gray
         if image is None:
-            return Transcription(layer.text, Source.TEXT_LAYER, quality)
+            return mine
         ocr = ocr_region(image, region, settings, context=context)
         if not ocr.text:
-            return Transcription(layer.text, Source.TEXT_LAYER, quality)
+            return mine
+        ours, theirs = ocr.quality + ocr.known, q.score + q.known
         missing = len(ocr.text) > _MISSING_TEXT_RATIO * len(layer.text)
-        if ocr.quality > quality + _QUALITY_MARGIN or (missing and ocr.quality >= quality - _QUALITY_MARGIN):
-            log.info("text layer judged worse than OCR (quality %.2f vs %.2f)%s",
-                     quality, ocr.quality, context)
+        if ours > theirs + _QUALITY_MARGIN or (missing and ours >= theirs - _QUALITY_MARGIN):
+            log.info("text layer judged worse than a fresh OCR (%.2f vs %.2f)%s", theirs, ours, context)
             return ocr
-        return Transcription(layer.text, Source.TEXT_LAYER, quality)
+        return mine
     return ocr_region(gray() if callable(gray) else gray, region, settings, context=context)

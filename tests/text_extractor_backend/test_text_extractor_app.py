@@ -252,3 +252,51 @@ def test_context_without_geometry_is_a_bad_request(local) -> None:  # type: igno
     response = client.post("/predict", json=interactive("png/1/digital_0.png", [bad]))
     assert response.status_code == 400
     assert response.get_json()["error"] == "bad_request"
+
+
+def _garble(text: str) -> str:
+    """What a poor OCR layer of an old scan looks like: i/l and e/c confusions."""
+    return text.replace("i", "l").replace("e", "c").replace("n", "u")
+
+
+def test_bad_ocr_text_layer_of_a_scan_loses_to_a_fresh_ocr(tmp_path: Path, scan) -> None:  # type: ignore[no-untyped-def]
+    doc = fitz.open(stream=scan.pdf, filetype="pdf")
+    page = doc[0]
+    layers = scan.truth[0]["layers"]
+    for layer in layers:  # an invisible, garbled OCR layer over each description
+        x0, y0, _x1, y1 = layer["material_description_rect"]
+        page.insert_text((x0, y1 - 2), _garble(layer["material_description"]), fontsize=9, render_mode=3)
+    good = layers[1]
+    x0, y0, _x1, y1 = layers[2]["material_description_rect"]
+    pdf = doc.tobytes()
+    doc.close()
+    data = tmp_path / "data"
+    (data / "pdf" / "4").mkdir(parents=True)
+    (data / "png" / "4").mkdir(parents=True)
+    (data / "pdf" / "4" / "old.pdf").write_bytes(pdf)
+    (data / "png" / "4" / "old_0.png").write_bytes(page_png(pdf))
+    client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
+    for layer in (layers[0], good):
+        box = region(percent_of(pdf, layer["material_description_rect"]))
+        text = transcription(client.post("/predict", json=interactive("png/4/old_0.png", [box])))
+        assert _similar(text, layer["material_description"]) >= 0.85, text
+        assert text != _garble(layer["material_description"])
+
+
+def test_good_ocr_text_layer_of_a_scan_is_used_as_is(tmp_path: Path, scan) -> None:  # type: ignore[no-untyped-def]
+    doc = fitz.open(stream=scan.pdf, filetype="pdf")
+    page = doc[0]
+    layer = scan.truth[0]["layers"][1]
+    x0, _y0, _x1, y1 = layer["material_description_rect"]
+    marker = layer["material_description"].replace(",", "")  # differs from what the OCR reads
+    page.insert_text((x0, y1 - 2), marker, fontsize=9, render_mode=3)
+    pdf = doc.tobytes()
+    doc.close()
+    data = tmp_path / "data"
+    (data / "pdf" / "4").mkdir(parents=True)
+    (data / "png" / "4").mkdir(parents=True)
+    (data / "pdf" / "4" / "old.pdf").write_bytes(pdf)
+    (data / "png" / "4" / "old_0.png").write_bytes(page_png(pdf))
+    client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
+    box = region(percent_of(pdf, layer["material_description_rect"]))
+    assert transcription(client.post("/predict", json=interactive("png/4/old_0.png", [box]))) == marker
