@@ -13,9 +13,14 @@ from dataclasses import replace
 
 from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, unrotate_bbox, union_all
 from stratigraphy.layers.build import ColumnLayers, DraftLayer, column_to_layers, surface_y
-from stratigraphy.layers.columns import DepthColumn, entries_to_columns, pair_from_to_columns
+from stratigraphy.layers.columns import (
+    DepthColumn,
+    entries_to_columns,
+    extend_with_trailing,
+    pair_from_to_columns,
+)
 from stratigraphy.layers.descriptions import description_runs, material_score
-from stratigraphy.layers.entries import runs_to_entries
+from stratigraphy.layers.entries import runs_to_entries, trailing_entry
 from stratigraphy.layers.runs import words_to_runs
 from stratigraphy.model import DepthInterval, Layer, PageContent, Segment
 
@@ -33,7 +38,9 @@ class DetectedBorehole:
 def page_columns(page: PageContent) -> list[ColumnLayers]:
     """Depth columns of one page with their layers, left to right then top to bottom."""
     runs = words_to_runs(page.words)
-    columns = pair_from_to_columns(entries_to_columns(runs_to_entries(runs)))
+    columns = entries_to_columns(runs_to_entries(runs))
+    columns = extend_with_trailing(columns, [e for r in runs if (e := trailing_entry(r)) is not None])
+    columns = pair_from_to_columns(columns)
     columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))
     results: list[ColumnLayers] = []
     for column in columns:
@@ -117,10 +124,10 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
                     if tail is not None and tail.end is None:
                         tail.lines.extend(above)
                         tail.end = first
-                        tail.depth_boxes.extend((e.page, e.bbox) for e in built.column.entries[:1])
+                        tail.depth_boxes.extend((e.page, b) for e in built.column.entries[:1] for b in e.boxes)
                     elif first > prev_last:
                         prev_layers.append(DraftLayer(prev_last, first, list(above), page.number,
-                                                      [(e.page, e.bbox) for e in built.column.entries[:1]]))
+                                                      [(e.page, b) for e in built.column.entries[:1] for b in e.boxes]))
                 elif prev_layers and prev_layers[-1].end is None and built.mode == "boundary":
                     prev_layers[-1].end = first
                 prev_layers.extend(layers)
@@ -130,7 +137,8 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             if above and built.mode == "boundary" and first > 0:
                 start = 0.0
                 entry = built.column.entries[0]
-                layers.insert(0, DraftLayer(start, first, list(above), page.number, [(entry.page, entry.bbox)]))
+                layers.insert(0, DraftLayer(start, first, list(above), page.number,
+                                            [(entry.page, b) for b in entry.boxes]))
             bh = (layers, region)
             boreholes.append(bh)
             this_page.append(bh)

@@ -131,7 +131,7 @@ def surface_y(column: DepthColumn) -> float | None:
 
 
 def _boxes(*entries: Entry | None) -> list[tuple[int, BBox]]:
-    return [(e.page, e.bbox) for e in entries if e is not None]
+    return [(e.page, box) for e in entries if e is not None for box in e.boxes]
 
 
 def _row_tops(column: DepthColumn, lines: list[Line], segments: tuple[Segment, ...] | list[Segment]) -> list[float]:

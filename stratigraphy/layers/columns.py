@@ -133,6 +133,28 @@ def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[Depth
     return columns
 
 
+def extend_with_trailing(columns: list[DepthColumn], candidates: list[Entry]) -> list[DepthColumn]:
+    """Add a value that ends a text run to the top or bottom of the column it lines up with."""
+    out: list[DepthColumn] = []
+    for column in columns:
+        entries = list(column.entries)
+        if column.kind is EntryKind.VALUE:
+            tol = 0.8 * column.line_height
+            first, last = entries[0], entries[-1]
+            spacing = (last.bbox.cy - first.bbox.cy) / max(1, len(entries) - 1)
+            for c in candidates:
+                if abs(c.bbox.x1 - first.bbox.x1) > tol or c.page != first.page:
+                    continue
+                if c.value < first.value and 0 < first.bbox.cy - c.bbox.cy <= 2 * spacing:
+                    entries.insert(0, c)
+                    first = c
+                elif c.value > last.value and 0 < c.bbox.cy - last.bbox.cy <= 2 * spacing:
+                    entries.append(c)
+                    last = c
+        out.append(DepthColumn(tuple(entries)))
+    return out
+
+
 def pair_from_to_columns(columns: list[DepthColumn]) -> list[DepthColumn]:
     """Merge a 'from' value column and a 'to' value column beside it into one interval column."""
     out = list(columns)
@@ -155,7 +177,7 @@ def pair_from_to_columns(columns: list[DepthColumn]) -> list[DepthColumn]:
                     break
                 merged.append(
                     Entry(EntryKind.INTERVAL, a.value, partner.value, a.bbox.union(partner.bbox), a.page,
-                          partner.run, partner.rest, a.decimals, a.negative)
+                          partner.run, partner.rest, a.decimals, a.negative, (a.bbox, partner.bbox))
                 )
             if len(merged) == len(left.entries) and len(merged) >= 0.8 * len(right.entries):
                 out.remove(left)

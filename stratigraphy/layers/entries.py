@@ -33,6 +33,11 @@ class Entry:
     rest: tuple[Word, ...] = ()  # words after the depth in the same run (inline description)
     decimals: bool = True
     negative: bool = False
+    parts: tuple[BBox, ...] = ()  # separate boxes of a depth printed in two cells (from | to)
+
+    @property
+    def boxes(self) -> tuple[BBox, ...]:
+        return self.parts or (self.bbox,)
 
     @property
     def value(self) -> float:
@@ -116,3 +121,23 @@ def run_to_entry(run: Run) -> Entry | None:
 
 def runs_to_entries(runs: list[Run]) -> list[Entry]:
     return [entry for run in runs if (entry := run_to_entry(run)) is not None]
+
+
+def trailing_entry(run: Run) -> Entry | None:
+    """A value ending a run (``Tiefe [m] 0.00``, a heading touching the first value).
+
+    Only a candidate: it counts when it lines up with a depth column of ordinary entries.
+    """
+    words = run.words
+    if len(words) < 2:
+        return None
+    n = len(words)
+    if _UNIT_WORD.match(words[-1].text):
+        n -= 1
+    if n < 2:
+        return None
+    value = parse_depth_value(words[n - 1].text)
+    if value is None or parse_depth_value(words[n - 2].text) is not None:
+        return None
+    return Entry(EntryKind.VALUE, value, None, words[n - 1].bbox, run.page, run, (),
+                 has_explicit_decimals(words[n - 1].text))
