@@ -248,7 +248,8 @@ def _date_text(iso: str) -> str:
 
 
 def _draw_header(pen: _Pen, meta: MetaTruth, lang: str, x: float, top: float, *,
-                 lv03: bool = False, n_first: bool = False, name_label: str | None = None) -> float:
+                 lv03: bool = False, n_first: bool = False, name_label: str | None = None,
+                 scale: bool = True) -> float:
     """Write the header block; returns the y below it."""
     name_l, coord_l, elev_l, unit, date_l, total_l, gw_l = _HEADER_LABELS[lang]
     y = top
@@ -275,8 +276,9 @@ def _draw_header(pen: _Pen, meta: MetaTruth, lang: str, x: float, top: float, *,
         pen.text(x, y, f"{gw_l} {_fmt(depth)} m{suffix}")
         y += 12
     # distractors common to all sheets
-    pen.text(x + 330, top, "Massstab 1:100" if lang == "de" else "Echelle 1:100" if lang == "fr"
-             else "Scala 1:100" if lang == "it" else "Scale 1:100")
+    if scale:
+        pen.text(x + 330, top, "Massstab 1:100" if lang == "de" else "Echelle 1:100" if lang == "fr"
+                 else "Scala 1:100" if lang == "it" else "Scale 1:100")
     return y + 10
 
 
@@ -364,7 +366,7 @@ def _interval_text(doc: fitz.Document, rng: random.Random, lang: str, meta: Meta
     """Rows ``0.30 - 1.60 m  description`` one below the other."""
     page = page or doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
-    y = _draw_header(pen, meta, lang, x, 40 if top is None else top)
+    y = _draw_header(pen, meta, lang, x, 40 if top is None else top, scale=width > 400)
     total = meta.total_depth or 8.0
     depths = _spread_depths(rng, n_layers, total, 0.2)
     bh = _Borehole(meta)

@@ -1,0 +1,51 @@
+"""Borehole names: ``Bohrung KB 3``, ``Sondierbohrung: SST KB 5``, ``SONDAGE S 4``, ``Forage F12``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LABEL_RE = re.compile(
+    r"\b(?:rotationskernbohrung|sondierbohrung|kernbohrung|rammkernbohrung|bohrung|bohrloch|"
+    r"sondage|forage|sondaggio|perforazione|borehole|boring|bohr-?\s?nr\.?|bohrprofil)\b"
+    r"\s*(?:nr\.?|no\.?|n°|nummer)?\s*[:.]?\s*",
+    re.IGNORECASE,
+)
+# identifiers: letters + number (KB 3, SST KB 5, RB 2 / I, S4, F-12, BH 7a, B 12/3)
+CODE_RE = re.compile(
+    r"(?:[A-ZÄÖÜ]{1,5}\s?){0,2}[A-ZÄÖÜ]{0,5}\s?[-.]?\s?\d{1,4}[a-z]?(?:\s?[/-]\s?(?:[IVX]{1,4}|\d{1,4}[a-z]?))?(?![\d.,])"
+)
+STANDALONE_RE = re.compile(
+    r"^(?:[A-ZÄÖÜ]{1,5}\s){0,2}(?:KB|RB|SB|BS|BH|B|S|F|P|KS|RKB|GWR|DH|TB|SO|PZ)\s?[a-z]?\s?[-.]?\s?\d{1,4}[a-z]?"
+    r"(?:\s?[/-]\s?(?:[IVX]{1,4}|\d{1,4}))?$"
+)
+STOP_WORDS = re.compile(r"\b(?:trocken|mit|bis|und|et|de|du|la|le|in|m)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    name: str
+    start: int
+    end: int
+    labelled: bool
+
+
+def find_name(text: str) -> NameMatch | None:
+    """A borehole identifier after a label in ``text``, or a lone identifier like ``KB 3``."""
+    for label in LABEL_RE.finditer(text):
+        rest = text[label.end() :]
+        m = CODE_RE.match(rest)
+        if m and m.group(0).strip() and any(ch.isdigit() for ch in m.group(0)):
+            name = _tidy(m.group(0))
+            if name and not STOP_WORDS.fullmatch(name):
+                start = label.end() + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+                return NameMatch(name, start, start + len(name), True)
+    stripped = text.strip()
+    if STANDALONE_RE.match(stripped):
+        start = text.index(stripped)
+        return NameMatch(_tidy(stripped), start, start + len(stripped), False)
+    return None
+
+
+def _tidy(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip(" :.-")
