@@ -69,8 +69,12 @@ def _consumed_words(run: Run, n_chars: int) -> int:
     return len(run.words)
 
 
+# OCR reads a thin dash as a colon: '5.15: 6.50 m' (decimals on both sides, unlike '1:100')
+_COLON_DASH = re.compile(r"^(\d{1,4}[.,]\d{1,3})(\s*m?\s*):(\s*\d{1,4}[.,]\d{1,3})")
+
+
 def _interval_entry(run: Run) -> Entry | None:
-    text = run.text
+    text = _COLON_DASH.sub(r"\1\2-\3", run.text)
     match = _INTERVAL_HEAD.match(text)
     if match is None:
         return None

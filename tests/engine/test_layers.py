@@ -43,6 +43,7 @@ def test_runs_split_at_column_gaps() -> None:
         ("-0.30 Gravier sableux", EntryKind.VALUE, 0.3, None),
         ("0.30 - 1.60 m Kies", EntryKind.INTERVAL, 0.3, 1.6),
         ("1,60 – 2,20 Sand", EntryKind.INTERVAL, 1.6, 2.2),
+        ("5.15: 6.50 m Sand", EntryKind.INTERVAL, 5.15, 6.5),  # OCR read the dash as a colon
     ],
 )
 def test_entries(text: str, kind: EntryKind, start: float, end: float | None) -> None:
@@ -53,7 +54,7 @@ def test_entries(text: str, kind: EntryKind, start: float, end: float | None) ->
 
 
 @pytest.mark.parametrize(
-    "text", ["668.99 m ü.M.", "9.40 m: 3.75 kg/cm2", "Endtiefe 10.00 m", "GW 2.65 m", "13 8 -", "1:100"]
+    "text", ["668.99 m ü.M.", "9.40 m: 3.75 kg/cm2", "Endtiefe 10.00 m", "GW 2.65 m", "13 8 -", "1:100", "0. SS"]
 )
 def test_labelled_values_elevations_and_test_rows_are_not_entries(text: str) -> None:
     assert entry(text) is None
