@@ -66,6 +66,18 @@ class _Candidate:
         return self.snippet.span_bbox(self.start, self.end)
 
 
+_ANY_LABEL_RE = re.compile(
+    "|".join(r.pattern for r in (coords.LABEL_RE, elev.LABEL_RE, names.LABEL_RE, DRILL_DATE_RE,
+                                 GENERIC_DATE_RE, TOTAL_DEPTH_RE)),
+    re.IGNORECASE,
+)
+
+
+def _may_hold_metadata(text: str) -> bool:
+    """Cheap filter: a phrase with no digit and no label cannot start a metadata candidate."""
+    return any(ch.isdigit() for ch in text) or _ANY_LABEL_RE.search(text) is not None
+
+
 def _variants(phrase: Snippet, phrases: Sequence[Snippet]) -> list[Snippet]:
     out = [phrase]
     right = right_neighbour(phrase, phrases)
@@ -130,6 +142,8 @@ def extract_metadata(
 
     for phrase in phrases:
         page_no = phrase.page
+        if not _may_hold_metadata(phrase.text):
+            continue
         for variant in _variants(phrase, phrases):
             text = variant.text
             joined = variant is not phrase

@@ -23,6 +23,7 @@ class Snippet:
     words: tuple[Word, ...]
     text: str = field(init=False)
     offsets: tuple[tuple[int, int], ...] = field(init=False)
+    bbox: BBox = field(init=False)
 
     def __post_init__(self) -> None:
         parts: list[str] = []
@@ -36,10 +37,7 @@ class Snippet:
             pos += len(w.text)
         object.__setattr__(self, "text", " ".join(parts))
         object.__setattr__(self, "offsets", tuple(offsets))
-
-    @property
-    def bbox(self) -> BBox:
-        return union_all(w.bbox for w in self.words)
+        object.__setattr__(self, "bbox", union_all(w.bbox for w in self.words))
 
     @property
     def page(self) -> int:
