@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 if session.get(f"{base}/health", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         worker = worker_pid(server.pid)
         print(f"gunicorn 1 worker x 8 threads on :{port}, worker RSS at start {rss_mb(worker):.0f} MB")

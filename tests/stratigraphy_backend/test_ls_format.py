@@ -143,3 +143,30 @@ def test_format_number():
     assert ls_format.format_number(10.0) == "10"
     assert ls_format.format_number(2607562.0) == "2607562"
     assert ls_format.format_number(-0.0) == "0"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_displayed_size_follows_exif_orientation(fmt: str, orientation: int) -> None:
+    import io
+
+    from PIL import Image, ImageOps
+
+    from stratigraphy_ml_backend.imaging import displayed_size
+
+    img = Image.new("RGB", (300, 200), "white")
+    exif = img.getexif()
+    exif[0x0112] = orientation
+    buf = io.BytesIO()
+    img.save(buf, fmt, exif=exif.tobytes())
+    data = buf.getvalue()
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).size
+    assert (displayed_size(data).width, displayed_size(data).height) == expected
+
+
+def test_displayed_size_rejects_non_images() -> None:
+    from label_studio_ml.errors import InputDocumentError
+    from stratigraphy_ml_backend.imaging import displayed_size
+
+    with pytest.raises(InputDocumentError):
+        displayed_size(b"%PDF-1.7 not an image")
