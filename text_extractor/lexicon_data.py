@@ -46,6 +46,7 @@ compact compacte meuble dense lâche lache humide sec sèche sature saturé alt�
 fissuré fissure stratifié stratifie induré indure cimenté cimente arrondi arrondis anguleux
 gris grise brun brune beige jaune jaunâtre ocre rouge rougeâtre vert verte verdâtre noir
 noire blanc blanche clair claire foncé fonce brunâtre grisâtre
+débris brique briques racines coquilles matériaux matériau friable plastique ferme mou molle
 avec sans et ou de des du la le les un une peu très tres assez quelques traces passées
 # Italian
 ghiaia ghiaie sabbia sabbie limo limi argilla argille marna marne arenaria arenarie calcare

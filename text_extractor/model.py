@@ -18,7 +18,6 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-import fitz
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -28,6 +27,7 @@ from label_studio_ml.storage.pages import PageRef, locate_page
 from stratigraphy.pdf.reader import open_pdf
 from text_extractor.labels import apply_label, is_numeric_label
 from text_extractor.ocr import ocr_gray, to_gray
+from text_extractor.pdf_text import PageWords, read_page_words
 from text_extractor.regions import Region
 from text_extractor.services import Services
 from text_extractor.settings import TextExtractorSettings
@@ -64,6 +64,17 @@ class TextExtractorModel(LabelStudioMLBase):
         if not isinstance(self.services, Services):
             raise ConfigError("TextExtractorModel needs text_extractor.services.Services")
         return self.services
+
+    def _settings(self) -> TextExtractorSettings:
+        """The service settings, with this project's ``extra_params.ocr_languages`` if given."""
+        settings = self._services.settings
+        languages = self.extra_params.get("ocr_languages")
+        if isinstance(languages, str) and languages.strip():
+            try:
+                return replace(settings, ocr_languages=languages.strip())
+            except ConfigError as exc:
+                raise BadRequest("extra_params.ocr_languages is invalid", detail=exc.message) from exc
+        return settings
 
     def _tags(self) -> Tags:
         try:
@@ -112,18 +123,11 @@ class TextExtractorModel(LabelStudioMLBase):
                 images.append(self._load_image(image_url, task_id) if image_url else None)
             return images[0].gray if images[0] is not None else None
 
-        settings = self._services.settings
+        settings = self._settings()
         if is_numeric_label(label):
             settings = replace(settings, ocr_languages=settings.ocr_numeric_languages)
-        doc = self._open_pdf(page, task_id) if page is not None else None
-        try:
-            pdf_page = None
-            if doc is not None and page is not None and 0 <= page.page_index < doc.page_count:
-                pdf_page = doc.load_page(page.page_index)
-            found = transcribe(region, settings, page=pdf_page, gray=gray, context=context)
-        finally:
-            if doc is not None:
-                doc.close()
+        words = self._page_words(page, task_id) if page is not None else None
+        found = transcribe(region, settings, page=words, gray=gray, context=context)
         text = apply_label(label, found.text)
         log.info("task %s: %d characters from %s%s", task_id, len(text), found.source.value, context)
 
@@ -164,7 +168,7 @@ class TextExtractorModel(LabelStudioMLBase):
             log.info("task %s is a PDF page; pre-annotation is the stratigraphy backend's job", task_id)
             return []
         image = self._load_image(image_url, task_id)
-        result = ocr_gray(image.gray, self._services.settings, context=f" (task {task_id}, whole image)")
+        result = ocr_gray(image.gray, self._settings(), context=f" (task {task_id}, whole image)")
         return {
             "result": [{
                 "id": uuid.uuid4().hex[:10],
@@ -199,17 +203,31 @@ class TextExtractorModel(LabelStudioMLBase):
         data = self._services.pdfs.get_or_load(pdf, load)
         return data
 
-    def _open_pdf(self, page: PageRef, task_id: Any) -> fitz.Document | None:
+    def _page_words(self, page: PageRef, task_id: Any) -> PageWords | None:
+        """The text layer of the task's PDF page (cached), None when there is no usable PDF."""
         if not page.pdf:
             return None
-        data = self._pdf_bytes(page.pdf, task_id)
-        if data is None:
-            return None
-        try:
-            return open_pdf(data)
-        except InputDocumentError as exc:
-            log.warning("task %s: PDF unusable, OCR of the image instead (%s)", task_id, exc.message)
-            return None
+        pdf = page.pdf
+
+        def load() -> PageWords | None:
+            data = self._pdf_bytes(pdf, task_id)
+            if data is None:
+                return None
+            try:
+                doc = open_pdf(data)
+            except InputDocumentError as exc:
+                log.warning("task %s: PDF unusable, OCR of the image instead (%s)", task_id, exc.message)
+                return None
+            try:
+                if not 0 <= page.page_index < doc.page_count:
+                    log.warning("task %s: the PDF has no page %d", task_id, page.page_index)
+                    return None
+                return read_page_words(doc.load_page(page.page_index))
+            finally:
+                doc.close()
+
+        words = self._services.page_words.get_or_load(f"{page.page_index}:{pdf}", load)
+        return words if isinstance(words, PageWords) else None
 
     def _load_image(self, url: str, task_id: Any) -> PageImage:
         settings = self._services.settings

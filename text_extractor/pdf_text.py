@@ -22,6 +22,31 @@ _SCAN_COVER = 0.5  # a page whose largest image covers this much is a scan
 
 
 @dataclass(frozen=True, slots=True)
+class PageWords:
+    """A page's text-layer words (unrotated frame) and what the page is; cheap to cache.
+
+    Reading a page's words costs up to tens of milliseconds on pages full of
+    vector drawings, so the model keeps these per page for the boxes that follow.
+    """
+
+    width: float  # unrotated size in points
+    height: float
+    rotation: int
+    words: tuple[tuple[float, float, float, float, str, int, int], ...]
+    scanned: bool
+
+
+def read_page_words(page: fitz.Page) -> PageWords:
+    """The text layer of ``page`` with its geometry, ready for :func:`layer_text`."""
+    width, height = unrotated_size(page)
+    words = tuple(
+        (float(x0), float(y0), float(x1), float(y1), str(text), int(block), int(line))
+        for x0, y0, x1, y1, text, block, line, _wno in page.get_text("words", sort=False)
+    )
+    return PageWords(width, height, int(page.rotation), words, is_scanned(page) if words else False)
+
+
+@dataclass(frozen=True, slots=True)
 class LayerText:
     """Text-layer words found in a box."""
 
@@ -43,6 +68,8 @@ def is_scanned(page: fitz.Page) -> bool:
     if area <= 0:
         return False
     try:
+        if not page.get_images(full=False):
+            return False
         infos = page.get_image_info()
     except Exception:  # noqa: BLE001 - PyMuPDF raises plain exceptions on broken image dicts
         return False
@@ -67,9 +94,9 @@ def _inside(polygon: list[tuple[float, float]], x: float, y: float) -> bool:
     return inside
 
 
-def region_polygon(page: fitz.Page, region: Region) -> list[tuple[float, float]]:
+def region_polygon(page: PageWords, region: Region) -> list[tuple[float, float]]:
     """Corners of the box in unrotated PDF points."""
-    width, height = unrotated_size(page)
+    width, height = page.width, page.height
     dw, dh = rotated_size(width, height, page.rotation)
     corners: list[tuple[float, float]] = []
     for px, py in region.pixel_corners(int(round(dw * 1000)), int(round(dh * 1000))):
@@ -79,12 +106,12 @@ def region_polygon(page: fitz.Page, region: Region) -> list[tuple[float, float]]
     return corners
 
 
-def words_in_region(page: fitz.Page, region: Region) -> list[tuple[BBox, str, int]]:
+def words_in_region(page: PageWords, region: Region) -> list[tuple[BBox, str, int]]:
     """Text-layer words whose centre is inside the box: (display-frame box, text, line key)."""
     polygon = region_polygon(page, region)
-    width, height = unrotated_size(page)
+    width, height = page.width, page.height
     found: list[tuple[BBox, str, int]] = []
-    for x0, y0, x1, y1, text, block, line, _wno in page.get_text("words", sort=False):
+    for x0, y0, x1, y1, text, block, line in page.words:
         if x1 <= x0 or y1 <= y0 or not str(text).strip():
             continue
         if not _inside(polygon, (x0 + x1) / 2, (y0 + y1) / 2):
@@ -113,9 +140,11 @@ def order_lines(words: list[tuple[BBox, str, int]]) -> list[list[tuple[BBox, str
     return lines
 
 
-def layer_text(page: fitz.Page, region: Region) -> LayerText:
+def layer_text(page: PageWords | fitz.Page, region: Region) -> LayerText:
     """The text layer inside the box, in reading order ('' when the box holds no words)."""
+    if isinstance(page, fitz.Page):
+        page = read_page_words(page)
     words = words_in_region(page, region)
     lines = order_lines(words)
     text = " ".join(" ".join(w[1] for w in line) for line in lines)
-    return LayerText(" ".join(text.split()), len(words), is_scanned(page))
+    return LayerText(" ".join(text.split()), len(words), page.scanned)

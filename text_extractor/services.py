@@ -56,7 +56,11 @@ class LruCache(Generic[V]):
 
 @dataclass(frozen=True)
 class Services:
-    """Settings, storage, resolver, Tesseract probe and the page caches."""
+    """Settings, storage, resolver, Tesseract probe and the caches.
+
+    ``images``: decoded page images by URL; ``pdfs``: PDF bytes by reference
+    (``None`` = no PDF there); ``page_words``: text-layer words by (PDF, page).
+    """
 
     settings: TextExtractorSettings
     storage_settings: StorageSettings
@@ -65,6 +69,7 @@ class Services:
     tesseract: TesseractProbe
     images: LruCache[object] = field(default_factory=lambda: LruCache(8))
     pdfs: LruCache[bytes | None] = field(default_factory=lambda: LruCache(4))
+    page_words: LruCache[object] = field(default_factory=lambda: LruCache(16))
 
     @classmethod
     def build(cls, settings: TextExtractorSettings, storage_settings: StorageSettings) -> Services:

@@ -24,7 +24,7 @@ import numpy as np
 
 from text_extractor.cleanup import text_quality
 from text_extractor.ocr import ocr_gray
-from text_extractor.pdf_text import layer_text
+from text_extractor.pdf_text import PageWords, layer_text
 from text_extractor.regions import Region, crop_region
 from text_extractor.settings import TextExtractorSettings
 
@@ -71,13 +71,14 @@ def transcribe(
     region: Region,
     settings: TextExtractorSettings,
     *,
-    page: fitz.Page | None = None,
+    page: PageWords | fitz.Page | None = None,
     gray: GrayImage = None,
     context: str = "",
 ) -> Transcription:
     """The best available text for ``region`` (see the module docstring for the order).
 
-    ``gray`` is the page image or a function loading it, called only when OCR is needed.
+    ``page`` is the PDF page (or its cached :class:`PageWords`); ``gray`` is the page
+    image or a function loading it, called only when OCR is needed.
     """
     layer = layer_text(page, region) if (page is not None and settings.use_text_layer) else None
     if layer is not None and layer.text:

@@ -17,7 +17,7 @@ from PIL import Image
 from label_studio_ml.storage.settings import StorageSettings
 from stratigraphy import samples
 from te_helpers import (
-    DPI, interactive, make_client, page_png, percent_of, png_size, predict_body, region, transcription,
+    DPI, LABEL_CONFIG, interactive, make_client, page_png, percent_of, png_size, predict_body, region, transcription,
 )
 
 
@@ -300,3 +300,19 @@ def test_good_ocr_text_layer_of_a_scan_is_used_as_is(tmp_path: Path, scan) -> No
     client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
     box = region(percent_of(pdf, layer["material_description_rect"]))
     assert transcription(client.post("/predict", json=interactive("png/4/old_0.png", [box]))) == marker
+
+
+def test_project_ocr_languages_from_extra_params(local, scan) -> None:  # type: ignore[no-untyped-def]
+    client, _ = local
+    setup = client.post("/setup", json={"project": "1.1795363490", "schema": LABEL_CONFIG,
+                                        "extra_params": {"ocr_languages": "deu; rm"}})
+    assert setup.status_code == 200
+    layer = _layer(scan, 0)
+    box = region(percent_of(scan.pdf, layer["material_description_rect"]))
+    response = client.post("/predict", json=interactive("png/1/scan_0.png", [box]))
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "bad_request"
+    client.post("/setup", json={"project": "1.1795363490", "schema": LABEL_CONFIG,
+                                "extra_params": {"ocr_languages": "deu"}})
+    text = transcription(client.post("/predict", json=interactive("png/1/scan_0.png", [box])))
+    assert _similar(text, layer["material_description"]) >= 0.85, text
