@@ -51,15 +51,21 @@ def _to_float(num: str) -> float | None:
         return None
 
 
+_OCR_DIGITS = re.compile(r"[-\u2212]?[\dOoIl|]{1,4}[.,][\dOoIl|]{1,3}(?:m)?")
+_OCR_TO_DIGIT = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
 def parse_depth_value(token: str) -> float | None:
     """The depth printed in ``token`` (one word, possibly with unit/sign), or None.
 
     A leading minus is a French "below surface" depth and is dropped. Values above
     :data:`MAX_DEPTH` are not depths.
     """
-    text = token.strip().replace("\u00a0", " ")
+    text = token.strip().replace("\u00a0", " ").lstrip("±")
     if not text:
         return None
+    if _OCR_DIGITS.fullmatch(text) and re.search(r"\d", text):
+        text = text.translate(_OCR_TO_DIGIT)  # OCR letters for digits: 'O.50', '1l.20'
     match = _VALUE_RE.match(text)
     if match is None or re.fullmatch(r"[-\u2212]?\d+[.,]", text):
         return None  # '0.' is a value whose decimals were lost

@@ -24,6 +24,9 @@ from stratigraphy.model import DepthInterval
         ("025", 0.25),
         ("2.50:", 2.5),
         (".50", 0.5),
+        ("O.50", 0.5),  # OCR letter O for zero
+        ("1l.20", 11.2),
+        ("±0.00", 0.0),
     ],
 )
 def test_parse_depth_value_reads_printed_depths(token: str, expected: float) -> None:
