@@ -179,3 +179,43 @@ def test_ruled_table_rows_start_at_their_ruling_line() -> None:
         (0.5, 2.0, "Kies, sandig, grau, gut gerundet"),
         (2.0, 3.5, "Ton, siltig, blaugrau, steif"),
     ]
+
+
+def test_descriptions_left_of_the_depth_column() -> None:
+    p = page(
+        words(50, 100, "Terreno vegetale"), words(300, 112, "0.40"),
+        words(50, 125, "Ghiaia sabbiosa, grigia"), words(300, 160, "2.10"),
+        words(50, 175, "Limo argilloso, molle"), words(300, 200, "3.00"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+        (0.0, 0.4, "Terreno vegetale"), (0.4, 2.1, "Ghiaia sabbiosa, grigia"), (2.1, 3.0, "Limo argilloso, molle")
+    ]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ["de 0.00 à 0.30 m", "de 0.30 à 1.60 m", "de 1.60 à 4.00 m"],
+        ["from 0 to 0.3 m", "from 0.3 to 1.6 m", "from 1.6 to 4.0 m"],
+        ["0,00 – 0,30", "0,30 – 1,60", "1,60 – 4,00"],
+    ],
+)
+def test_interval_phrasings(rows: list[str]) -> None:
+    texts = ["Terre végétale", "Gravier sableux", "Argile limoneuse"]
+    p = page(*[words(50, 100 + 25 * i, r) + words(200, 100 + 25 * i, t) for i, (r, t) in enumerate(zip(rows, texts))])
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.3), (0.3, 1.6), (1.6, 4.0)]
+    assert [l.description for l in bh.layers] == texts
+
+
+def test_scale_ticks_beside_a_boundary_column_are_ignored() -> None:
+    ticks = [words(20, 100 + 50 * m, str(m), size=6) for m in range(0, 6)]
+    p = page(
+        *ticks,
+        words(80, 130, "0.60"), words(80, 205, "2.10"), words(80, 330, "4.60"),
+        words(150, 110, "Humus"), words(150, 160, "Kies, sandig"), words(150, 260, "Moräne, siltig"),
+        words(150, 345, "Molasse, Sandstein"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.6), (0.6, 2.1), (2.1, 4.6), (4.6, None)]
