@@ -355,3 +355,25 @@ def test_debug_overlay_written_when_configured(local_backend: Backend, tmp_path:
     x0, y0, x1, y1 = (round(v) for v in next(
         box for label, box in result_pixel_boxes(prediction["result"], *drawn.size) if label == "Material Description"))
     assert drawn.getpixel((x0, (y0 + y1) // 2)) == (46, 125, 50)
+
+
+def test_bulk_annotations_created_and_skipped_annotation(local_backend: Backend) -> None:
+    tasks = local_backend.put_document("7", "bulk", samples.several_boreholes().pdf)
+    predictions = local_backend.predict(tasks)
+    project = {"id": 7, "label_config": LABEL_CONFIG}
+    annotations = [
+        {"id": 900 + i, "task": task["id"], "result": prediction["result"], "was_cancelled": False}
+        for i, (task, prediction) in enumerate(zip(tasks[:2], predictions[:2], strict=True))
+    ]
+    annotations.append({"id": 999, "task": tasks[2]["id"], "result": [], "was_cancelled": True})
+    event = {"action": "ANNOTATIONS_CREATED", "project": project, "annotation": annotations,
+             "task": [{"id": t["id"], "data": t["data"]} for t in tasks]}
+    response = local_backend.client.post("/webhook", json=event)
+    assert response.status_code == 201
+    assert response.get_json()["result"]["stored"] == 2
+    m = local_backend.client.get("/metrics?project=7").get_json()["projects"]["7"]
+    kept = sum(len(descriptions(p)) for p in predictions[:2])
+    assert (m["annotations"], m["layers_kept"], m["layers_moved"], m["layers_added"], m["layers_deleted"]) == \
+        (2, kept, 0, 0, 0)
+    assert m["text_edit_rate"] == 0.0
+    assert local_backend.client.get("/metrics?project=8").get_json()["projects"] == {}
