@@ -79,8 +79,6 @@ def _lines(column: DepthColumn, runs: list[Run], with_rest: bool = True) -> list
 def _is_inline(column: DepthColumn, lines: list[Line]) -> bool:
     if column.kind is EntryKind.INTERVAL:
         return True
-    if any(e.negative for e in column.entries):
-        return True
     with_text = sum(1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest))
     if with_text >= max(2, 0.5 * len(column.entries)):
         return True

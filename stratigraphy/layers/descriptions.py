@@ -28,7 +28,9 @@ _MATERIAL_RE = re.compile("|".join(re.escape(w) for w in MATERIAL_WORDS), re.IGN
 _NOT_DESCRIPTION = re.compile(
     r"^(probe|proben|échantillon|echantillon|prise d|campione|sample|spt|rqd|bemerkung|remarque|"
     r"osservazion|remarks?|seite|page|pagina|massstab|échelle|echelle|scala|scale)\b"
-    r"|^(beschreibung|bezeichnung|description|descrizione|materialbeschrieb|lithologie|lithology|"
+    r"|^((geotechnische |geologische |material|schicht|boden)?(beschreibung|bezeichnung|beschrieb)|"
+    r"bodenart|description( des (sols?|terrains?))?|nature du (sol|terrain)|descrizione( stratigrafica)?|"
+    r"soil description|stratigraphy|stratigraphie|lithologie|lithology|litologia|"
     r"geologie|géologie|geologia|tiefe|profondeur|profondità|depth)\W*$",
     re.IGNORECASE,
 )

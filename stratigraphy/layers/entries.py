@@ -114,7 +114,8 @@ def _value_entry(run: Run) -> Entry | None:
     return Entry(
         EntryKind.VALUE, value, None, union_all(w.bbox for w in words[:n]), run.page, run,
         tuple(rest), has_explicit_decimals(token),
-        negative=bool(re.match(r"^[-\u2010-\u2014\u2212]", token)),
+        # a minus glued to the number; a free-standing dash is a leader or tick mark
+        negative=bool(re.match(r"^[-\u2010-\u2014\u2212]\d", first.text)),
     )
 
 

@@ -219,3 +219,13 @@ def test_scale_ticks_beside_a_boundary_column_are_ignored() -> None:
     )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.6), (0.6, 2.1), (2.1, 4.6), (4.6, None)]
+
+
+def test_negative_values_in_a_boundary_column_are_boundaries() -> None:
+    p = page(
+        words(60, 200, "-0.80"), words(60, 300, "-2.50"), words(60, 420, "-4.10"),
+        words(150, 170, "Terre végétale"), words(150, 245, "Gravier sableux, gris"),
+        words(150, 350, "Limon argileux"), words(150, 440, "Molasse gréseuse"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.8), (0.8, 2.5), (2.5, 4.1), (4.1, None)]
