@@ -31,6 +31,12 @@ class EngineSettings:
     """Tesseract page segmentation mode for whole pages (ENGINE_OCR_PSM): 11 sparse text suits logs."""
     ocr_timeout: float = 60.0
     """Limit for one Tesseract run in seconds (ENGINE_OCR_TIMEOUT)."""
+    ocr_erase_lines: bool = False
+    """Paint long ruling lines white before OCR (ENGINE_OCR_ERASE_LINES); measured: loses depth values on lines."""
+    ocr_workers: int = 2
+    """Tesseract processes for one large page, read in bands (ENGINE_OCR_WORKERS)."""
+    ocr_band_pixels: int = 12_000_000
+    """Rendered pages larger than this are OCR'd in bands, in parallel (ENGINE_OCR_BAND_PIXELS)."""
     ocr_enabled: bool = True
     """OCR pages without a usable text layer (ENGINE_OCR); off: such pages have no words."""
     outline_ocr: bool = True
@@ -61,7 +67,7 @@ class EngineSettings:
         for name in ("ocr_timeout", "max_seconds"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"ENGINE_{name.upper()} must be positive")
-        for name in ("max_pages", "max_file_bytes"):
+        for name in ("max_pages", "max_file_bytes", "ocr_workers", "ocr_band_pixels"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"ENGINE_{name.upper()} must be at least 1")
         if self.min_text_words < 1 or self.max_outline_regions < 0:
@@ -77,6 +83,9 @@ class EngineSettings:
             "ocr_psm": "ENGINE_OCR_PSM",
             "ocr_timeout": "ENGINE_OCR_TIMEOUT",
             "ocr_enabled": "ENGINE_OCR",
+            "ocr_erase_lines": "ENGINE_OCR_ERASE_LINES",
+            "ocr_workers": "ENGINE_OCR_WORKERS",
+            "ocr_band_pixels": "ENGINE_OCR_BAND_PIXELS",
             "outline_ocr": "ENGINE_OUTLINE_OCR",
             "max_outline_regions": "ENGINE_MAX_OUTLINE_REGIONS",
             "min_text_words": "ENGINE_MIN_TEXT_WORDS",

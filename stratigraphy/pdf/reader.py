@@ -12,8 +12,10 @@ PyMuPDF documents are not thread-safe: open one per call, never share it.
 from __future__ import annotations
 
 import logging
+import math
 import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,13 @@ from label_studio_ml.errors import InputDocumentError, OcrEngineError
 from stratigraphy.geometry import BBox, pdf_bbox_to_pixels, pixels_to_pdf_bbox, union_all
 from stratigraphy.model import PageContent, Segment, TextSource, Word
 from stratigraphy.ocr import tesseract
-from stratigraphy.pdf.lines import box_to_segment, detect_raster_lines, group_glyphs, scan_drawings
+from stratigraphy.pdf.lines import (
+    box_to_segment,
+    detect_raster_lines,
+    erase_raster_lines,
+    group_glyphs,
+    scan_drawings,
+)
 from stratigraphy.settings import EngineSettings
 
 log = logging.getLogger(__name__)
@@ -245,24 +253,56 @@ def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotati
     """Tesseract words of a rendered page (or part of it) as words in unrotated PDF points.
 
     ``offset`` is the pixel position of ``gray``'s top-left corner in the full rendered page.
+    Large images are cut into overlapping horizontal bands read in parallel; a word
+    belongs to the band that holds its centre, so none is lost or doubled at a seam.
     """
-    image = Image.fromarray(gray)
-    found = tesseract.image_to_words(
-        image, languages=settings.ocr_languages, psm=psm or settings.ocr_psm, timeout=settings.ocr_timeout
-    )
+    if settings.ocr_erase_lines:
+        gray = erase_raster_lines(gray, max(20, int(dpi / 5)))
+    bands = _bands(gray.shape[0], gray.shape[1], settings)
+    psm = psm or settings.ocr_psm
+
+    def run(band: tuple[int, int, int, int]) -> list[tuple[tesseract.OcrWord, int]]:
+        top, bottom, keep_from, keep_to = band
+        found = tesseract.image_to_words(
+            Image.fromarray(gray[top:bottom]), languages=settings.ocr_languages, psm=psm,
+            timeout=settings.ocr_timeout,
+        )
+        return [(w, top) for w in found if keep_from <= w.bbox.cy + top < keep_to]
+
+    if len(bands) == 1:
+        results = [run(bands[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=min(len(bands), settings.ocr_workers)) as pool:
+            results = list(pool.map(run, bands))
     ox, oy = offset
     words: list[Word] = []
-    for w in found:
-        text = _clean(w.text)
-        if not text or w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text):
-            continue
-        if not any(ch.isalnum() for ch in text) and w.conf < 60:
-            continue
-        pixel_box = BBox(w.bbox.x0 + ox, w.bbox.y0 + oy, w.bbox.x1 + ox, w.bbox.y1 + oy)
-        box = pixels_to_pdf_bbox(pixel_box, width, height, rotation, dpi)
-        line = w.block * 10000 + w.par * 100 + w.line
-        words.append(Word(text, box, number, line, w.conf))
+    for band_index, found in enumerate(results):
+        for w, top in found:
+            text = _clean(w.text)
+            if not text or w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text):
+                continue
+            if not any(ch.isalnum() for ch in text) and w.conf < 60:
+                continue
+            pixel_box = BBox(w.bbox.x0 + ox, w.bbox.y0 + oy + top, w.bbox.x1 + ox, w.bbox.y1 + oy + top)
+            box = pixels_to_pdf_bbox(pixel_box, width, height, rotation, dpi)
+            line = band_index * 1_000_000 + w.block * 10000 + w.par * 100 + w.line
+            words.append(Word(text, box, number, line, w.conf))
     return words
+
+
+def _bands(rows: int, cols: int, settings: EngineSettings) -> list[tuple[int, int, int, int]]:
+    """(top, bottom, keep_from, keep_to) pixel rows of the bands an image is OCR'd in."""
+    count = max(1, math.ceil(rows * cols / settings.ocr_band_pixels))
+    if count == 1 or settings.ocr_workers < 2:
+        return [(0, rows, 0, rows)]
+    overlap = 150
+    step = math.ceil(rows / count)
+    bands = []
+    for i in range(count):
+        keep_from, keep_to = i * step, min(rows, (i + 1) * step)
+        bands.append((max(0, keep_from - overlap), min(rows, keep_to + overlap),
+                      keep_from if i else -overlap, keep_to if i < count - 1 else rows + overlap))
+    return bands
 
 
 def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
