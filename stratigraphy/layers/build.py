@@ -6,7 +6,8 @@ Three readings of a column, all by y position of the lines:
   between the values above and below its centre. Lines above the first value form a first
   layer starting at the surface (0.0) when the log's top is the surface;
 - inline top depths: each value starts its layer's first row; the layer ends at the next value;
-  a last value without description (or with an end-of-hole note) only closes the log;
+  a last value without description (or with an end-of-hole note) only closes the log. When
+  every row has a description and the first value is not 0, the values are bottom depths;
 - interval entries (``a - b`` or from/to columns): each row gives its own interval.
 """
 
@@ -181,6 +182,16 @@ def column_to_layers(column: DepthColumn, runs: list[Run],
                     break
         above = [ln for ln in lines if ln.bbox.cy < tops[0]]
         layers: list[DraftLayer] = []
+        last_text = " ".join(ln.text for ln in groups[-1])
+        if (column.kind is EntryKind.VALUE and entries[0].value > 0 and len(entries) >= 2
+                and all(groups) and not _END_OF_HOLE.search(last_text)):
+            # every row, the last included, has a description and the first value is not the
+            # surface: the values are the rows' bottom depths ('Tiefe bis', 'jusqu'à')
+            for i, entry in enumerate(entries):
+                prev = entries[i - 1] if i else None
+                group = sorted(groups[i], key=lambda ln: ln.bbox.cy)
+                layers.append(DraftLayer(prev.value if prev else 0.0, entry.value, group, page, _boxes(prev, entry)))
+            return ColumnLayers(column, layers, _chain(above, tops[0], h, True), "inline-bottom")
         for i, entry in enumerate(entries):
             group = sorted(groups[i], key=lambda ln: ln.bbox.cy)
             if entry.kind is EntryKind.INTERVAL:

@@ -229,3 +229,15 @@ def test_negative_values_in_a_boundary_column_are_boundaries() -> None:
     )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.8), (0.8, 2.5), (2.5, 4.1), (4.1, None)]
+
+
+def test_row_values_that_are_bottom_depths() -> None:
+    p = page(
+        words(50, 100, "0.30"), words(110, 100, "Humus, braun"),
+        words(50, 125, "1.20"), words(110, 125, "Kies, sandig, grau"),
+        words(50, 150, "4.00"), words(110, 150, "Sand, siltig"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+        (0.0, 0.3, "Humus, braun"), (0.3, 1.2, "Kies, sandig, grau"), (1.2, 4.0, "Sand, siltig")
+    ]
