@@ -110,6 +110,17 @@ def is_scale_ticks(entries: list[Entry] | tuple[Entry, ...]) -> bool:
     return even or (len(entries) >= 4 and not any(e.decimals for e in entries))
 
 
+def _split_restarts(group: list[Entry]) -> list[list[Entry]]:
+    """Split a column where the depths start again near the surface: a log stacked below another."""
+    parts: list[list[Entry]] = [[]]
+    for entry in group:
+        current = parts[-1]
+        if len(current) >= 2 and entry.value <= 1.0 and entry.value < current[-1].value:
+            parts.append([])
+        parts[-1].append(entry)
+    return [p for p in parts if p]
+
+
 def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[DepthColumn]:
     """Group entries of one page into x-aligned columns of increasing depth."""
     groups: list[list[Entry]] = []
@@ -123,7 +134,7 @@ def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[Depth
         else:
             groups.append([entry])
     columns: list[DepthColumn] = []
-    for group in groups:
+    for group in (part for g in groups for part in _split_restarts(g)):
         kept = _longest_increasing(restore_lost_points(group))
         if len(kept) < min_entries or len(kept) < 0.6 * len(group):
             continue

@@ -241,3 +241,15 @@ def test_row_values_that_are_bottom_depths() -> None:
     assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
         (0.0, 0.3, "Humus, braun"), (0.3, 1.2, "Kies, sandig, grau"), (1.2, 4.0, "Sand, siltig")
     ]
+
+
+def test_two_logs_stacked_on_one_page() -> None:
+    rows = [(0, 0.5, "Humus"), (0.5, 2, "Kies, sandig"), (2, 3, "Lehm, siltig")]
+    top = [words(50, 100 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 100 + 25 * i, t)
+           for i, (a, b, t) in enumerate(rows)]
+    bottom = [words(50, 400 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 400 + 25 * i, t)
+              for i, (a, b, t) in enumerate([(0, 1, "Sand"), (1, 2.5, "Ton"), (2.5, 4, "Mergel")])]
+    bhs = detect_boreholes([page(*top, *bottom)])
+    assert [[(l.depth.start, l.depth.end) for l in b.layers] for b in bhs] == [
+        [(0.0, 0.5), (0.5, 2.0), (2.0, 3.0)], [(0.0, 1.0), (1.0, 2.5), (2.5, 4.0)]
+    ]
