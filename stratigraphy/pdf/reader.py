@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from label_studio_ml.errors import InputDocumentError, OcrEngineError
-from stratigraphy.geometry import BBox, pdf_bbox_to_pixels, pixels_to_pdf_bbox, union_all
+from stratigraphy.geometry import BBox, pixels_to_pdf_bbox, rotate_bbox, rotated_size, union_all
 from stratigraphy.model import PageContent, Segment, TextSource, Word
 from stratigraphy.ocr import tesseract
 from stratigraphy.pdf.lines import (
@@ -322,30 +322,56 @@ def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
     number = page.number + 1
     width, height = unrotated_size(page)
     rotation, dpi = page.rotation, settings.ocr_dpi
-    gray = _render_gray(page, dpi)
-    mask = np.full_like(gray, 255)
-    pixel_regions = []
-    for region in regions:
-        px = pdf_bbox_to_pixels(region.expand(2.0), width, height, rotation, dpi)
-        x0, y0 = max(0, int(px.x0)), max(0, int(px.y0))
-        x1, y1 = min(gray.shape[1], int(px.x1) + 1), min(gray.shape[0], int(px.y1) + 1)
-        if x1 > x0 and y1 > y0:
-            mask[y0:y1, x0:x1] = gray[y0:y1, x0:x1]
-            pixel_regions.append(BBox(float(x0), float(y0), float(x1), float(y1)))
-    if not pixel_regions:
+    scale = dpi / 72.0
+    # the regions in the displayed frame (points); render only the part of the page around them
+    shown = [rotate_bbox(r.expand(2.0), width, height, rotation) for r in regions]
+    view_w, view_h = rotated_size(width, height, rotation)
+    span = union_all(shown).expand(6.0).clip(view_w, view_h)
+    if span is None:
         return []
-    span = union_all(pixel_regions).expand(10.0).clip(float(gray.shape[1]), float(gray.shape[0]))
-    assert span is not None
-    crop = mask[int(span.y0): int(span.y1), int(span.x0): int(span.x1)]
+    gray = _render_gray(page, dpi, clip=fitz.Rect(span.x0, span.y0, span.x1, span.y1))
+    ox, oy = span.x0 * scale, span.y0 * scale
+    # stack the regions' crops into one small image: one Tesseract run over little white space
+    crops: list[tuple[np.ndarray, float, float]] = []
+    for box in shown:
+        x0, y0 = max(0, int(box.x0 * scale - ox)), max(0, int(box.y0 * scale - oy))
+        x1 = min(gray.shape[1], int(box.x1 * scale - ox) + 1)
+        y1 = min(gray.shape[0], int(box.y1 * scale - oy) + 1)
+        if x1 > x0 and y1 > y0:
+            crops.append((gray[y0:y1, x0:x1], x0 + ox, y0 + oy))
+    if not crops:
+        return []
+    pad = 20
+    sheet = np.full((sum(c.shape[0] + pad for c, _, _ in crops) + pad,
+                     max(c.shape[1] for c, _, _ in crops) + 2 * pad), 255, dtype=np.uint8)
+    slots: list[tuple[int, int, float, float]] = []  # sheet rows top..bottom -> page pixel origin
+    y = pad
+    for crop, px, py in crops:
+        sheet[y : y + crop.shape[0], pad : pad + crop.shape[1]] = crop
+        slots.append((y, y + crop.shape[0], px - pad, py - y))
+        y += crop.shape[0] + pad
     try:
-        found = ocr_image(crop, number, width, height, rotation, dpi, settings, psm=11,
-                          offset=(span.x0, span.y0))
+        found = tesseract.image_to_words(Image.fromarray(sheet), languages=settings.ocr_languages, psm=11,
+                                         timeout=settings.ocr_timeout)
     except OcrEngineError as exc:
         log.warning("page %d: OCR of outline lettering failed: %s", number, exc.message)
         return []
+    ocr_words: list[Word] = []
+    for w in found:
+        text = _clean(w.text)
+        slot = next((s for s in slots if s[0] - pad / 2 <= w.bbox.cy < s[1] + pad / 2), None)
+        if slot is None or not text or (w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text)):
+            continue
+        if not any(ch.isalnum() for ch in text) and w.conf < 60:
+            continue
+        _, _, dx, dy = slot
+        pixel_box = BBox(w.bbox.x0 + dx, w.bbox.y0 + dy, w.bbox.x1 + dx, w.bbox.y1 + dy)
+        box = pixels_to_pdf_bbox(pixel_box, width, height, rotation, dpi)
+        ocr_words.append(Word(text, box, number, 900_000 + slots.index(slot) * 100 + w.line, w.conf))
+    found_words = ocr_words
     # keep OCR words only where there were outlines, not where the text layer already is
     existing = [w.bbox for w in words]
-    return [w for w in found if not any(w.bbox.intersection_area(b) > 0.3 * w.bbox.area for b in existing)]
+    return [w for w in found_words if not any(w.bbox.intersection_area(b) > 0.3 * w.bbox.area for b in existing)]
 
 
 def raster_segments(page: fitz.Page, settings: EngineSettings, gray: np.ndarray | None = None) -> list[Segment]:

@@ -189,3 +189,15 @@ def test_time_budget_stops_ocr_but_not_reading() -> None:
     assert len(result.pages) == 3
     assert any("time budget" in w for w in result.warnings)
     assert sum(len(p.words) for p in result.pages) <= len(result.pages[0].words)
+
+
+def test_large_page_read_in_bands_loses_and_doubles_nothing() -> None:
+    scan = samples.image_only(samples.interval_text(2).pdf, dpi=200)
+    whole = read_pages(open_pdf(scan), SETTINGS)[0].words
+    banded = read_pages(open_pdf(scan), SETTINGS.with_changes(ocr_band_pixels=3_000_000))[0].words
+    texts_whole = sorted(w.text for w in whole)
+    texts_banded = sorted(w.text for w in banded)
+    common = len(set(texts_whole) & set(texts_banded))
+    assert common >= 0.95 * len(set(texts_whole))
+    assert abs(len(banded) - len(whole)) <= 0.05 * len(whole)
+    assert len({w.line // 1_000_000 for w in banded}) >= 2  # really read in several bands
