@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from stratigraphy.layers.columns import DepthColumn
+from stratigraphy.layers.entries import EntryKind
 from stratigraphy.layers.runs import Run
 from stratigraphy.model import Word
 
@@ -45,10 +46,11 @@ def is_description_run(run: Run) -> bool:
 
 
 def description_runs(column: DepthColumn, runs: list[Run], right_limit: float | None = None) -> list[Run]:
-    """Runs of the description column beside ``column`` (to its right, else to its left).
+    """Runs of the description column of ``column``: to its right, its left, or under its entries.
 
-    Description lines are left-aligned: the column is the cluster of run starts with the
-    most material words among runs level with the depth column.
+    Description lines are left-aligned: on a side, the column is the cluster of run starts
+    with the most material words among runs level with the depth column. Lines directly
+    under most entries mean descriptions below; otherwise the right side, else the left.
     """
     box = column.bbox
     h = column.line_height
@@ -59,16 +61,26 @@ def description_runs(column: DepthColumn, runs: list[Run], right_limit: float | 
         if id(r) not in entry_runs and is_description_run(r)
         and box.y0 - span <= r.bbox.cy <= box.y1 + span
     ]
-    for side in ("right", "left"):
-        if side == "right":
-            pool = [r for r in candidates if r.bbox.x0 >= box.x1 - 0.5 * h
-                    and (right_limit is None or r.bbox.x0 < right_limit)]
-        else:
-            pool = [r for r in candidates if r.bbox.x1 <= box.x0 + 0.5 * h]
+    tol = 1.5 * h
+    pools = {
+        "right": [r for r in candidates if r.bbox.x0 >= box.x1 - 0.5 * h
+                  and (right_limit is None or r.bbox.x0 < right_limit)],
+        "left": [r for r in candidates if r.bbox.x1 <= box.x0 + 0.5 * h],
+        # descriptions printed on the lines under each depth ('0.30 - 1.60 m' / 'Kies, sandig')
+        "below": [r for r in candidates if abs(r.bbox.x0 - box.x0) <= tol and r.bbox.x1 > box.x1 - 0.5 * h]
+        if column.kind is EntryKind.INTERVAL else [],
+    }
+    below = pools.pop("below")
+    under = sum(
+        1 for e in column.entries
+        if any(0 <= r.bbox.y0 - e.bbox.y1 <= h and abs(r.bbox.x0 - e.bbox.x0) <= tol for r in below)
+    )
+    if below and under >= 0.6 * len(column.entries):
+        pools = {"below": below}
+    for side, pool in pools.items():
         level = [r for r in pool if box.y0 - 2 * h <= r.bbox.cy <= box.y1 + 4 * h]
         if not level:
             continue
-        tol = 1.5 * h
         clusters: list[list[Run]] = []
         for r in sorted(level, key=lambda r: r.bbox.x0):
             if clusters and r.bbox.x0 - clusters[-1][-1].bbox.x0 <= tol:
@@ -78,14 +90,18 @@ def description_runs(column: DepthColumn, runs: list[Run], right_limit: float | 
 
         def score(cluster: list[Run], side: str = side) -> tuple[int, int, float]:
             materials = sum(material_score(r.text) for r in cluster)
-            distance = cluster[0].bbox.x0 - box.x1 if side == "right" else box.x0 - cluster[-1].bbox.x1
+            if side == "left":
+                distance = box.x0 - cluster[-1].bbox.x1
+            else:
+                distance = cluster[0].bbox.x0 - box.x1
             return (min(materials, 3), len(cluster), -distance)
 
-        best = max(clusters, key=score)
-        if material_score(" ".join(r.text for r in best)) == 0 and len(best) < 2:
+        cluster = max(clusters, key=score)
+        materials, count, _ = score(cluster)
+        if materials == 0 and count < 2:
             continue
-        x_lo = min(r.bbox.x0 for r in best) - tol
-        x_hi = max(r.bbox.x0 for r in best) + tol
+        x_lo = min(r.bbox.x0 for r in cluster) - tol
+        x_hi = max(r.bbox.x0 for r in cluster) + tol
         return [r for r in pool if x_lo <= r.bbox.x0 <= x_hi]
     return []
 

@@ -253,3 +253,17 @@ def test_two_logs_stacked_on_one_page() -> None:
     assert [[(l.depth.start, l.depth.end) for l in b.layers] for b in bhs] == [
         [(0.0, 0.5), (0.5, 2.0), (2.0, 3.0)], [(0.0, 1.0), (1.0, 2.5), (2.5, 4.0)]
     ]
+
+
+def test_descriptions_on_the_lines_under_each_interval() -> None:
+    p = page(
+        words(50, 100, "0.00 - 0.30 m:"), words(50, 112, "Humus, dunkelbraun"),
+        words(50, 130, "0.30 - 1.60 m:"), words(50, 142, "Kies, sandig, grau,"), words(50, 154, "locker gelagert"),
+        words(50, 172, "1.60 - 4.00 m:"), words(50, 184, "Moräne, siltig"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+        (0.0, 0.3, "Humus, dunkelbraun"),
+        (0.3, 1.6, "Kies, sandig, grau, locker gelagert"),
+        (1.6, 4.0, "Moräne, siltig"),
+    ]
