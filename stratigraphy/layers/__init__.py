@@ -7,9 +7,8 @@ into boreholes (several per page or document, a log continuing onto the next pag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 
 from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, unrotate_bbox, union_all
 from stratigraphy.layers.build import ColumnLayers, DraftLayer, column_to_layers, surface_y
@@ -21,7 +20,7 @@ from stratigraphy.layers.columns import (
 )
 from stratigraphy.layers.descriptions import description_runs, material_score
 from stratigraphy.layers.entries import runs_to_entries, trailing_entry
-from stratigraphy.layers.runs import words_to_runs
+from stratigraphy.layers.runs import Run, words_to_runs
 from stratigraphy.model import DepthInterval, Layer, PageContent, Segment
 
 __all__ = ["DetectedBorehole", "detect_boreholes", "page_columns"]
@@ -50,6 +49,8 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
              and other.bbox.vertical_overlap(column.bbox) > 0),
             default=None,
         )
+        if _is_sample_table(column, runs):
+            continue
         desc = description_runs(column, runs, right_limit)
         if not desc:
             continue
@@ -61,6 +62,25 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
             continue  # no material named anywhere: sample lists, test values, well construction
         results.append(built)
     return _drop_nested(results)
+
+
+_SAMPLE_HEADING = re.compile(
+    r"\b(proben?|probenahme|probenentnahme|échantillons?|echantillons?|prélèvements?|prise d|"
+    r"campion[ei]|prelievi|samples?|sampling)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_sample_table(column: DepthColumn, runs: list[Run]) -> bool:
+    """A column headed by a sample title ('Proben', 'Échantillons') lists samples, not layers."""
+    first = column.entries[0].bbox
+    h = column.line_height
+    box = column.bbox.expand(2 * h, 0)
+    for run in runs:
+        r = run.bbox
+        if first.y0 - 5 * h <= r.cy < first.y0 and (r.horizontal_overlap(box) > 0) and _SAMPLE_HEADING.search(run.text):
+            return True
+    return False
 
 
 def _drop_nested(results: list[ColumnLayers]) -> list[ColumnLayers]:

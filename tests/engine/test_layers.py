@@ -267,3 +267,14 @@ def test_descriptions_on_the_lines_under_each_interval() -> None:
         (0.3, 1.6, "Kies, sandig, grau, locker gelagert"),
         (1.6, 4.0, "Moräne, siltig"),
     ]
+
+
+def test_a_sample_table_is_not_a_log() -> None:
+    log = [words(50, 100 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 100 + 25 * i, t)
+           for i, (a, b, t) in enumerate([(0, 0.5, "Humus"), (0.5, 2, "Kies, sandig"), (2, 3, "Lehm")])]
+    samples_table = [words(50, 300, "Proben")] + [
+        words(50, 320 + 20 * i, f"{a:.2f} - {b:.2f} m") + words(150, 320 + 20 * i, t)
+        for i, (a, b, t) in enumerate([(0.6, 0.8, "P1 Kies"), (1.5, 1.7, "P2 Kies, sandig"), (2.4, 2.6, "P3 Lehm")])
+    ]
+    bhs = detect_boreholes([page(*log, *samples_table)])
+    assert [[l.description for l in b.layers] for b in bhs] == [["Humus", "Kies, sandig", "Lehm"]]
