@@ -40,6 +40,7 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
     columns = entries_to_columns(runs_to_entries(runs))
     columns = extend_with_trailing(columns, [e for r in runs if (e := trailing_entry(r)) is not None])
     columns = pair_from_to_columns(columns)
+    columns = [c for c in columns if not _is_sample_table(c, runs)]
     columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))
     results: list[ColumnLayers] = []
     for column in columns:
@@ -49,9 +50,15 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
              and other.bbox.vertical_overlap(column.bbox) > 0),
             default=None,
         )
-        if _is_sample_table(column, runs):
-            continue
-        desc = description_runs(column, runs, right_limit)
+        # a log stacked below (or above) bounds this column's descriptions
+        below = min((o.bbox.y0 for o in columns if o is not column and o.bbox.y0 > column.bbox.y1
+                     and o.bbox.horizontal_overlap(column.bbox.expand(20, 0)) > 0), default=None)
+        above = max((o.bbox.y1 for o in columns if o is not column and o.bbox.y1 < column.bbox.y0
+                     and o.bbox.horizontal_overlap(column.bbox.expand(20, 0)) > 0), default=None)
+        pool = [r for r in runs
+                if (below is None or r.bbox.cy < below - 0.3 * column.line_height)
+                and (above is None or r.bbox.cy > above)]
+        desc = description_runs(column, pool, right_limit)
         if not desc:
             continue
         built = column_to_layers(column, desc, page.segments)

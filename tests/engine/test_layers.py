@@ -278,3 +278,17 @@ def test_a_sample_table_is_not_a_log() -> None:
     ]
     bhs = detect_boreholes([page(*log, *samples_table)])
     assert [[l.description for l in b.layers] for b in bhs] == [["Humus", "Kies, sandig", "Lehm"]]
+
+
+def test_one_table_listing_several_boreholes() -> None:
+    rows = [("KB1", 0, 0.3, "Humus"), ("KB1", 0.3, 2.0, "Kies, sandig"), ("KB1", 2.0, 3.5, "Moräne"),
+            ("KB2", 0, 0.5, "Auffüllung"), ("KB2", 0.5, 1.8, "Sand, siltig"), ("KB2", 1.8, 4.0, "Mergel")]
+    ws = []
+    for i, (name, a, b, text) in enumerate(rows):
+        y = 100 + 20 * i
+        ws += words(40, y, name) + words(100, y, f"{a:.2f}") + words(150, y, f"{b:.2f}") + words(220, y, text)
+    bhs = detect_boreholes([page(ws)])
+    assert [[(l.depth.start, l.depth.end, l.description) for l in b.layers] for b in bhs] == [
+        [(0.0, 0.3, "Humus"), (0.3, 2.0, "Kies, sandig"), (2.0, 3.5, "Moräne")],
+        [(0.0, 0.5, "Auffüllung"), (0.5, 1.8, "Sand, siltig"), (1.8, 4.0, "Mergel")],
+    ]
