@@ -73,8 +73,22 @@ def _consumed_words(run: Run, n_chars: int) -> int:
 _COLON_DASH = re.compile(r"^(\d{1,4}[.,]\d{1,3})(\s*m?\s*):(\s*\d{1,4}[.,]\d{1,3})")
 
 
+# ... or loses it: '1.45 3.20 m' (two decimal depths, the second deeper)
+_LOST_DASH = re.compile(r"^(\d{1,4}[.,]\d{1,3})( )(\d{1,4}[.,]\d{1,3})(?!\S*\d)")
+
+
+def _restore_dash(text: str) -> str:
+    text = _COLON_DASH.sub(r"\1\2-\3", text)
+    match = _LOST_DASH.match(text)
+    if match:
+        a, b = (float(g.replace(",", ".")) for g in (match.group(1), match.group(3)))
+        if b > a:
+            text = f"{match.group(1)}-{text[match.end(1) + 1:]}"
+    return text
+
+
 def _interval_entry(run: Run) -> Entry | None:
-    text = _COLON_DASH.sub(r"\1\2-\3", run.text)
+    text = _restore_dash(run.text)
     match = _INTERVAL_HEAD.match(text)
     if match is None:
         return None
