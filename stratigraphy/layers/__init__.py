@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, unrotate_bbox, union_all
 from stratigraphy.layers.build import ColumnLayers, DraftLayer, column_to_layers, surface_y
 from stratigraphy.layers.columns import (
+    absorb_broken_intervals,
     DepthColumn,
     entries_to_columns,
     extend_with_trailing,
@@ -37,7 +38,8 @@ class DetectedBorehole:
 def page_columns(page: PageContent) -> list[ColumnLayers]:
     """Depth columns of one page with their layers, left to right then top to bottom."""
     runs = words_to_runs(page.words)
-    columns = entries_to_columns(runs_to_entries(runs))
+    entries = runs_to_entries(runs)
+    columns = absorb_broken_intervals(entries_to_columns(entries), entries)
     columns = extend_with_trailing(columns, [e for r in runs if (e := trailing_entry(r)) is not None])
     columns = pair_from_to_columns(columns)
     columns = [c for c in columns if not _is_sample_table(c, runs)]

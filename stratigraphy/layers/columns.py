@@ -166,6 +166,31 @@ def extend_with_trailing(columns: list[DepthColumn], candidates: list[Entry]) ->
     return out
 
 
+def absorb_broken_intervals(columns: list[DepthColumn], entries: list[Entry]) -> list[DepthColumn]:
+    """Put back a row of an interval column that OCR broke into a single value.
+
+    A value aligned with the column, between two rows, equal to the end of the row above,
+    is that row's successor: its interval runs to the start of the row below.
+    """
+    out: list[DepthColumn] = []
+    for column in columns:
+        rows = list(column.entries)
+        if column.kind is EntryKind.INTERVAL:
+            tol = 0.8 * column.line_height
+            for e in entries:
+                if e.kind is not EntryKind.VALUE or abs(e.bbox.x0 - column.bbox.x0) > tol:
+                    continue
+                for i in range(len(rows) - 1):
+                    above, below = rows[i], rows[i + 1]
+                    if (above.bbox.cy < e.bbox.cy < below.bbox.cy and above.end is not None
+                            and abs(e.value - above.end) < 0.005 and below.start is not None
+                            and below.start > e.value):
+                        rows.insert(i + 1, replace(e, kind=EntryKind.INTERVAL, end=below.start))
+                        break
+        out.append(DepthColumn(tuple(rows)))
+    return out
+
+
 def pair_from_to_columns(columns: list[DepthColumn]) -> list[DepthColumn]:
     """Merge a 'from' value column and a 'to' value column beside it into one interval column."""
     out = list(columns)

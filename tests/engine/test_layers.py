@@ -293,3 +293,13 @@ def test_one_table_listing_several_boreholes() -> None:
         [(0.0, 0.3, "Humus"), (0.3, 2.0, "Kies, sandig"), (2.0, 3.5, "Moräne")],
         [(0.0, 0.5, "Auffüllung"), (0.5, 1.8, "Sand, siltig"), (1.8, 4.0, "Mergel")],
     ]
+
+
+def test_interval_row_broken_by_ocr_is_restored() -> None:
+    p = page(
+        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Humus"),
+        words(50, 125, "0.30 m"), words(150, 125, "Kies, sandig"),  # OCR lost '- 1.60'
+        words(50, 150, "1.60 - 4.00 m"), words(150, 150, "Moräne, siltig"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.3), (0.3, 1.6), (1.6, 4.0)]
