@@ -31,8 +31,8 @@ class EngineSettings:
     """Tesseract page segmentation mode for whole pages (ENGINE_OCR_PSM): 11 sparse text suits logs."""
     ocr_timeout: float = 60.0
     """Limit for one Tesseract run in seconds (ENGINE_OCR_TIMEOUT)."""
-    ocr_erase_lines: bool = False
-    """Paint long ruling lines white before OCR (ENGINE_OCR_ERASE_LINES); measured: loses depth values on lines."""
+    ocr_erase_lines: str = "vertical"
+    """Rules painted white before OCR: none, vertical or all (ENGINE_OCR_ERASE_LINES)."""
     ocr_workers: int = 2
     """Tesseract processes for one large page, read in bands (ENGINE_OCR_WORKERS)."""
     ocr_band_pixels: int = 12_000_000
@@ -62,6 +62,8 @@ class EngineSettings:
             raise ConfigError(f"ENGINE_OCR_DPI must be between 72 and 600, not {self.ocr_dpi}")
         if not 36 <= self.lines_dpi <= 300:
             raise ConfigError(f"ENGINE_LINES_DPI must be between 36 and 300, not {self.lines_dpi}")
+        if self.ocr_erase_lines not in ("none", "vertical", "all"):
+            raise ConfigError(f"ENGINE_OCR_ERASE_LINES must be none, vertical or all, not {self.ocr_erase_lines!r}")
         if self.ocr_psm not in (1, 3, 4, 6, 11, 12):
             raise ConfigError(f"ENGINE_OCR_PSM must be one of 1, 3, 4, 6, 11, 12, not {self.ocr_psm}")
         for name in ("ocr_timeout", "max_seconds"):

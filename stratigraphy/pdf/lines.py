@@ -154,19 +154,23 @@ def box_to_segment(box: BBox) -> Segment:
     return Segment(box.cx, box.y0, box.cx, box.y1)
 
 
-def erase_raster_lines(gray: np.ndarray, min_length_px: int = 60) -> np.ndarray:
+def erase_raster_lines(gray: np.ndarray, min_length_px: int = 60, *, horizontal: bool = True) -> np.ndarray:
     """A copy of ``gray`` with long horizontal and vertical lines painted white.
 
     Table rules and log frames make Tesseract slow (many blobs) and produce junk
-    words; letters are much shorter than ``min_length_px`` (5 mm at 300 dpi).
+    words, and text in closed cells is taken for a picture and not read at all;
+    letters are much shorter than ``min_length_px`` (5 mm at 300 dpi). With
+    ``horizontal=False`` only vertical rules go: that opens the cells but keeps the
+    horizontal lines that depth values often sit on.
     """
     if gray.ndim != 2 or gray.size == 0:
         return gray.copy()
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
     mask = np.zeros_like(binary)
-    for size in ((min_length_px, 1), (1, min_length_px)):
+    sizes = ((min_length_px, 1), (1, min_length_px)) if horizontal else ((1, min_length_px),)
+    for size in sizes:
         mask |= cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
-    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+    mask = cv2.dilate(mask, np.ones((3, 3) if horizontal else (1, 3), np.uint8))
     out = gray.copy()
     out[mask > 0] = 255
     return out

@@ -256,8 +256,8 @@ def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotati
     Large images are cut into overlapping horizontal bands read in parallel; a word
     belongs to the band that holds its centre, so none is lost or doubled at a seam.
     """
-    if settings.ocr_erase_lines:
-        gray = erase_raster_lines(gray, max(20, int(dpi / 5)))
+    if settings.ocr_erase_lines != "none":
+        gray = erase_raster_lines(gray, max(20, int(dpi / 5)), horizontal=settings.ocr_erase_lines == "all")
     bands = _bands(gray.shape[0], gray.shape[1], settings)
     psm = psm or settings.ocr_psm
 

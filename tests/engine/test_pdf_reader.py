@@ -201,3 +201,13 @@ def test_large_page_read_in_bands_loses_and_doubles_nothing() -> None:
     assert common >= 0.95 * len(set(texts_whole))
     assert abs(len(banded) - len(whole)) <= 0.05 * len(whole)
     assert len({w.line // 1_000_000 for w in banded}) >= 2  # really read in several bands
+
+
+def test_scanned_ruled_table_is_read_cell_by_cell() -> None:
+    # text boxed in closed table cells is taken for a picture by Tesseract unless the rules go
+    sample = samples.ruled_table(14, "en")
+    scan = samples.image_only(sample.pdf, dpi=200)
+    pages = read_pages(open_pdf(scan), SETTINGS)
+    _assert_truth_readable(pages, sample.truth, min_share=0.8)
+    none = read_pages(open_pdf(scan), SETTINGS.with_changes(ocr_erase_lines="none"))
+    assert len(none[0].words) < len(pages[0].words)
