@@ -49,7 +49,8 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
         right_limit = min(
             (other.bbox.x0 for other in columns
              if other is not column and other.bbox.x0 > column.bbox.x1
-             and other.bbox.vertical_overlap(column.bbox) > 0),
+             and other.bbox.vertical_overlap(column.bbox) > 0
+             and len(other.entries) >= min(3, len(column.entries))),
             default=None,
         )
         # a log stacked below (or above) bounds this column's descriptions

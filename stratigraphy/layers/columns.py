@@ -34,8 +34,19 @@ class DepthColumn:
         return heights[len(heights) // 2]
 
 
-def _aligned(a: BBox, b: BBox, tol: float) -> bool:
-    return abs(a.x1 - b.x1) <= tol or abs(a.x0 - b.x0) <= tol or abs(a.cx - b.cx) <= tol
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def _alignment(group: list[Entry], box: BBox) -> float:
+    """How far ``box`` is from lining up with the group (left, right or centre aligned)."""
+    recent = group[-5:]
+    return min(
+        abs(_median([e.bbox.x1 for e in recent]) - box.x1),
+        abs(_median([e.bbox.x0 for e in recent]) - box.x0),
+        abs(_median([e.bbox.cx for e in recent]) - box.cx),
+    )
 
 
 def _longest_increasing(entries: list[Entry]) -> list[Entry]:
@@ -126,18 +137,25 @@ def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[Depth
     groups: list[list[Entry]] = []
     for entry in sorted(entries, key=lambda e: e.bbox.cy):
         tol = 0.8 * entry.bbox.height
+        best: list[Entry] | None = None
+        best_distance = tol
         for group in groups:
-            last = group[-1]
-            if last.kind is entry.kind and _aligned(last.bbox, entry.bbox, tol) and last.bbox.cy < entry.bbox.cy:
-                group.append(entry)
-                break
-        else:
+            if group[-1].kind is not entry.kind or group[-1].bbox.cy >= entry.bbox.cy:
+                continue
+            distance = _alignment(group, entry.bbox)
+            if distance <= best_distance:
+                best, best_distance = group, distance
+        if best is None:
             groups.append([entry])
+        else:
+            best.append(entry)
     columns: list[DepthColumn] = []
     for group in (part for g in groups for part in _split_restarts(g)):
         kept = _longest_increasing(restore_lost_points(group))
         if len(kept) < min_entries or len(kept) < 0.6 * len(group):
             continue
+        if len(kept) == 2 and kept[0].kind is EntryKind.VALUE and not any(e.decimals for e in kept):
+            continue  # two whole numbers: too weak to be a depth column (OCR noise, labels)
         if is_scale_ticks(kept):
             continue
         columns.append(DepthColumn(tuple(kept)))

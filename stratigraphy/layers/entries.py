@@ -47,7 +47,8 @@ class Entry:
 _UNIT_WORD = re.compile(r"^(m|m\.|m:|m,|mt|m\)|\[m\])$", re.IGNORECASE)
 # words after a number that make it something else than a depth
 _OTHER_UNIT = re.compile(
-    r"^(ü\.?|u\.?|ü\.m\.?|m\.?ü\.?m\.?|mü\.?m\.?|müm|msm|s\.?l\.?m\.?|asl|a\.s\.l\.?|nn|%|kg.*|kn.*|"
+    r"^([üuùúû]\.?|[üuùúû]\.?\s?m\.?|m\.?[üuùúû]\.?m\.?|m[üuùúû]\.?m\.?|m[üuùúû]m|msm|s\.?l\.?m\.?|asl|a\.s\.l\.?|"
+    r"nn|%|kg.*|kn.*|"
     r"mpa|kpa|cm.*|mm.*|°.*|l/.*|bar|t|h|min|s|jahre?|x|/)$",
     re.IGNORECASE,
 )
@@ -120,7 +121,7 @@ def _value_entry(run: Run) -> Entry | None:
     if n < len(words) and _UNIT_WORD.match(words[n].text):
         n += 1
     rest = words[n:]
-    if rest and (_OTHER_UNIT.match(rest[0].text) or rest[0].text.startswith(("ü", "/", ":"))):
+    if rest and (_OTHER_UNIT.match(rest[0].text) or rest[0].text.startswith(("ü", "ù", "/", ":"))):
         return None
     if rest and parse_depth_value(rest[0].text) is not None:
         return None  # a row of numbers (test values, remarks), not a depth entry
