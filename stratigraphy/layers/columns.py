@@ -78,7 +78,12 @@ def restore_lost_points(group: list[Entry]) -> list[Entry]:
         return group
     out = list(group)
     for i, e in enumerate(out):
-        if e.decimals or e.kind is not EntryKind.VALUE or e.value < 10:
+        if e.kind is not EntryKind.VALUE:
+            continue
+        if e.decimals:
+            out[i] = _restore_lost_leading_digit(out, i)
+            continue
+        if e.value < 10:
             continue
         prev = max((x.value for x in out[:i] if x.decimals), default=0.0)
         nxt = min((x.value for x in out[i + 1:] if x.decimals and x.value > prev), default=None)
@@ -93,6 +98,22 @@ def restore_lost_points(group: list[Entry]) -> list[Entry]:
 
 
 _ROUND_STEPS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0)
+
+
+def _restore_lost_leading_digit(entries: list[Entry], i: int) -> Entry:
+    """``1.50`` read between ``21.30`` and ``22.90`` lost its leading ``2``."""
+    e = entries[i]
+    if i == 0 or i + 1 >= len(entries):
+        return e
+    prev, nxt = entries[i - 1].value, entries[i + 1].value
+    if not prev < nxt or prev < e.value < nxt or e.value >= prev:
+        return e
+    head = str(int(prev))
+    for j in range(1, len(head) + 1):
+        candidate = float(head[:j] + f"{e.value:.2f}") if e.value < 10 ** (len(head) - j) else None
+        if candidate is not None and prev < candidate < nxt:
+            return replace(e, start=candidate)
+    return e
 
 
 def is_scale_ticks(entries: list[Entry] | tuple[Entry, ...]) -> bool:

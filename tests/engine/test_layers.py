@@ -303,3 +303,10 @@ def test_interval_row_broken_by_ocr_is_restored() -> None:
     )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.3), (0.3, 1.6), (1.6, 4.0)]
+
+
+def test_ocr_damaged_values_are_restored_in_their_column() -> None:
+    entries = _column(["0.80", "11", "1.70", "42", "4.50", "0950", "21.30", "1.50", "22.90"],
+                      [100, 120, 140, 160, 180, 200, 220, 240, 260])
+    (column,) = entries_to_columns(entries)
+    assert [e.value for e in column.entries] == [0.8, 1.1, 1.7, 4.2, 4.5, 9.5, 21.3, 21.5, 22.9]
