@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from stratigraphy.geometry import BBox, union_all
 from stratigraphy.layers.columns import DepthColumn
-from stratigraphy.layers.descriptions import join_lines
+from stratigraphy.layers.descriptions import join_lines, material_score
 from stratigraphy.layers.entries import Entry, EntryKind
 from stratigraphy.layers.runs import Run, rows_of
 from stratigraphy.model import Segment, Word
@@ -219,6 +219,8 @@ def column_to_layers(column: DepthColumn, runs: list[Run],
     else:
         above = _chain(above, entries[0].bbox.y0, h, True)
     below = _chain(groups[-1], entries[-1].bbox.y1, h, False)
+    if not material_score(" ".join(ln.text for ln in below)):
+        below = []  # a footer or remark under the last boundary, not a layer
     layers = []
     for i in range(len(entries) - 1):
         group = sorted(groups[i + 1], key=lambda ln: ln.bbox.cy)

@@ -14,6 +14,8 @@ MATERIAL_WORDS = (
     "kies", "sand", "silt", "ton", "lehm", "humus", "mutterboden", "moräne", "morane", "fels",
     "mergel", "molasse", "schiefer", "kalk", "auffüllung", "steine", "blöcke", "kiesig",
     "sandig", "siltig", "tonig", "lehmig", "torf", "erde", "schotter", "kakirit", "grau", "braun",
+    "asphalt", "beton", "belag", "koffer", "oberboden", "gestein", "geröll", "gehängeschutt",
+    "enrobé", "bitume", "béton", "asfalto", "calcestruzzo", "concrete", "tarmac",
     # French
     "gravier", "sable", "limon", "argile", "remblai", "terre", "moraine", "marne", "grès",
     "calcaire", "blocs", "graveleux", "sableux", "limoneux", "argileux", "galets", "roche",

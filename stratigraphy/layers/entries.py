@@ -8,7 +8,7 @@ unit (``668.99 m ü.M.``, ``3.75 kg/cm2``) or sit inside a sentence are not entr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from stratigraphy.depths import has_explicit_decimals, parse_depth_interval, parse_depth_value
@@ -55,7 +55,7 @@ _OTHER_UNIT = re.compile(
 _FROM_WORD = re.compile(r"^(ab|von|vom|de|dès|des|da|dal|from)$", re.IGNORECASE)
 _INTERVAL_HEAD = re.compile(
     r"^(?:(?:ab|von|vom|de|dès|des|da|dal|from)\s+)?[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?\s*(?:m\s*)?"
-    r"(?:[-\u2010-\u2014\u2212/\u00b7]|bis|à|a|to|al)\s*[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?(?:\s*m\b\.?)?",
+    r"(?:[-\u2010-\u2014\u2212/\u00b7\u00f7]|bis|à|a|to|al)\s*[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?(?:\s*m\b\.?)?",
     re.IGNORECASE,
 )
 
@@ -86,6 +86,16 @@ def _restore_dash(text: str) -> str:
         if b > a:
             text = f"{match.group(1)}-{text[match.end(1) + 1:]}"
     return text
+
+
+_APPROX = re.compile(r"^(ca\.?|env\.?|circa|~)$", re.IGNORECASE)
+
+
+def _without_approx(run: Run) -> Run:
+    """'ca. 2.50 m' reads as '2.50 m'."""
+    if len(run.words) >= 2 and _APPROX.match(run.words[0].text):
+        return Run(run.words[1:])
+    return run
 
 
 def _interval_entry(run: Run) -> Entry | None:
@@ -136,7 +146,9 @@ def _value_entry(run: Run) -> Entry | None:
 
 def run_to_entry(run: Run) -> Entry | None:
     """The depth entry a run starts with, or None."""
-    return _interval_entry(run) or _value_entry(run)
+    bare = _without_approx(run)
+    entry = _interval_entry(bare) or _value_entry(bare)
+    return replace(entry, run=run) if entry is not None and bare is not run else entry
 
 
 def runs_to_entries(runs: list[Run]) -> list[Entry]:

@@ -45,6 +45,8 @@ def test_runs_split_at_column_gaps() -> None:
         ("1,60 – 2,20 Sand", EntryKind.INTERVAL, 1.6, 2.2),
         ("5.15: 6.50 m Sand", EntryKind.INTERVAL, 5.15, 6.5),  # OCR read the dash as a colon
         ("1.45 3.20 m Silt", EntryKind.INTERVAL, 1.45, 3.2),  # OCR lost the dash
+        ("0.30 ÷ 1.20 m ghiaia", EntryKind.INTERVAL, 0.3, 1.2),
+        ("ca. 2.50 m", EntryKind.VALUE, 2.5, None),
     ],
 )
 def test_entries(text: str, kind: EntryKind, start: float, end: float | None) -> None:
