@@ -69,6 +69,10 @@ class PageContent:
     words: tuple[Word, ...]
     segments: tuple[Segment, ...] = ()
     source: TextSource = TextSource.TEXT_LAYER
+    # Extra clockwise turn (0/90/180/270) the displayed page needs before its text reads left
+    # to right: a scan stored sideways without /Rotate (found by Tesseract's orientation check).
+    # Layout code should use (rotation + text_rotation) % 360 as the reading frame.
+    text_rotation: int = 0
 
 
 @dataclass(frozen=True, slots=True)

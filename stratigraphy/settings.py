@@ -37,6 +37,8 @@ class EngineSettings:
     """Tesseract processes for one large page, read in bands (ENGINE_OCR_WORKERS)."""
     ocr_band_pixels: int = 12_000_000
     """Rendered pages larger than this are OCR'd in bands, in parallel (ENGINE_OCR_BAND_PIXELS)."""
+    ocr_orientation: bool = True
+    """Check sparse OCR pages for sideways scans and read them turned (ENGINE_OCR_ORIENTATION)."""
     ocr_enabled: bool = True
     """OCR pages without a usable text layer (ENGINE_OCR); off: such pages have no words."""
     outline_ocr: bool = True
@@ -85,6 +87,7 @@ class EngineSettings:
             "ocr_psm": "ENGINE_OCR_PSM",
             "ocr_timeout": "ENGINE_OCR_TIMEOUT",
             "ocr_enabled": "ENGINE_OCR",
+            "ocr_orientation": "ENGINE_OCR_ORIENTATION",
             "ocr_erase_lines": "ENGINE_OCR_ERASE_LINES",
             "ocr_workers": "ENGINE_OCR_WORKERS",
             "ocr_band_pixels": "ENGINE_OCR_BAND_PIXELS",

@@ -222,21 +222,26 @@ def extract_metadata(
 
 def _display_page(page: PageContent) -> PageContent:
     """The page with word boxes in the displayed (rotated) frame, where text reads left to right."""
-    if page.rotation == 0:
+    if _reading_rotation(page) == 0:
         return page
     words = tuple(replace(w, bbox=_to_display(w.bbox, page)) for w in page.words)
     return replace(page, words=words, segments=())
 
 
+def _reading_rotation(page: PageContent) -> int:
+    return (page.rotation + page.text_rotation) % 360
+
+
 def _to_display(box: BBox, page: PageContent) -> BBox:
-    return rotate_bbox(box, page.width, page.height, page.rotation) if page.rotation else box
+    turn = _reading_rotation(page)
+    return rotate_bbox(box, page.width, page.height, turn) if turn else box
 
 
 def _back(box: BBox, page_no: int, frames: dict[int, PageContent]) -> BBox:
     page = frames.get(page_no)
-    if page is None or not page.rotation:
+    if page is None or not _reading_rotation(page):
         return box
-    return unrotate_bbox(box, page.width, page.height, page.rotation)
+    return unrotate_bbox(box, page.width, page.height, _reading_rotation(page))
 
 
 def _groundwater(phrases: Sequence[Snippet], region: Region | None) -> tuple[Groundwater, ...]:

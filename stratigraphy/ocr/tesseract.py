@@ -153,3 +153,24 @@ def image_to_string(
         raise OcrEngineError("Tesseract timed out", detail=f"limit {timeout:.0f} s") from exc
     except (pytesseract.TesseractError, OSError) as exc:
         raise OcrEngineError("Tesseract failed", detail=str(exc)[:300]) from exc
+
+
+def detect_orientation(image: Image.Image, *, timeout: float = 30.0) -> tuple[int, float] | None:
+    """Clockwise turn (0, 90, 180, 270) that makes the text of ``image`` upright, and its confidence.
+
+    None when Tesseract cannot tell (too little text); other failures raise OcrEngineError.
+    """
+    _single_threaded()
+    try:
+        data = pytesseract.image_to_osd(image, config="--psm 0", output_type=pytesseract.Output.DICT,
+                                        timeout=timeout)
+    except RuntimeError as exc:
+        raise OcrEngineError("Tesseract timed out", detail=f"limit {timeout:.0f} s") from exc
+    except pytesseract.TesseractError:
+        return None  # "Too few characters" and similar: no orientation to report
+    except OSError as exc:
+        raise OcrEngineError("Tesseract failed", detail=str(exc)[:300]) from exc
+    rotate = int(data.get("rotate", 0)) % 360
+    if rotate not in (0, 90, 180, 270):
+        return None
+    return rotate, float(data.get("orientation_conf", 0.0))

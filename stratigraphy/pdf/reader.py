@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 PDF_MAGIC = b"%PDF-"
 MIN_OCR_CONF = 20.0  # Tesseract words below this are mostly noise from lines and hatching
 MAX_GLYPHS_FOR_REGIONS = 6000
+SPARSE_OCR_WORDS = 40  # fewer sure words than this: check whether the scan lies sideways
+MIN_ORIENTATION_CONF = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,7 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
     image_cover = _image_coverage(page, width * height)
     needs_ocr = not is_text_layer_usable(words, image_cover, len(scan.glyphs), settings)
     source = TextSource.TEXT_LAYER
+    text_rotation = 0
     gray: np.ndarray | None = None
     if needs_ocr and (image_cover > 0.0 or scan.glyphs or segments or words):
         if not (settings.ocr_enabled and allow_ocr):
@@ -173,13 +176,19 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
         else:
             gray, dpi = _render_gray(page, settings.ocr_dpi), settings.ocr_dpi
             ocr_words = ocr_image(gray, number, width, height, rotation, dpi, settings)
+            if settings.ocr_orientation and _readable_count(ocr_words) < SPARSE_OCR_WORDS:
+                turned = _turned_reading(gray, ocr_words, number, width, height, rotation, dpi, settings)
+                if turned is not None:
+                    ocr_words, text_rotation = turned
+                    warnings.append(f"page {number} is a sideways scan; read turned by {text_rotation}°")
             if ocr_words or not words:
                 words, source = ocr_words, TextSource.OCR
     elif settings.outline_ocr and allow_ocr and settings.ocr_enabled and scan.glyphs:
         words = words + outline_words(page, scan.glyphs, words, settings)
     if not any(s.length > 0.2 * min(width, height) for s in segments) and image_cover > 0.3:
         segments.extend(raster_segments(page, settings, gray))
-    return PageContent(number, width, height, rotation, tuple(words), tuple(segments), source), warnings
+    content = PageContent(number, width, height, rotation, tuple(words), tuple(segments), source, text_rotation)
+    return content, warnings
 
 
 def text_layer_words(page: fitz.Page, number: int) -> list[Word]:
@@ -303,6 +312,33 @@ def _bands(rows: int, cols: int, settings: EngineSettings) -> list[tuple[int, in
         bands.append((max(0, keep_from - overlap), min(rows, keep_to + overlap),
                       keep_from if i else -overlap, keep_to if i < count - 1 else rows + overlap))
     return bands
+
+
+def _readable_count(words: list[Word]) -> int:
+    """Words OCR is sure of: confident and at least three letters or digits long."""
+    return sum(1 for w in words if (w.conf or 0) >= 70 and sum(ch.isalnum() for ch in w.text) >= 3)
+
+
+def _turned_reading(gray: np.ndarray, words: list[Word], number: int, width: float, height: float,
+                    rotation: int, dpi: float, settings: EngineSettings) -> tuple[list[Word], int] | None:
+    """Read a sparse-looking OCR page again turned upright, when Tesseract says it lies sideways.
+
+    The image turned clockwise by ``turn`` is the page shown with ``rotation + turn``, so the
+    boxes map back to the unrotated frame through that rotation.
+    """
+    try:  # full resolution: at half of 300 dpi the confidence falls from ~14 to ~1
+        found = tesseract.detect_orientation(Image.fromarray(gray), timeout=settings.ocr_timeout)
+    except OcrEngineError as exc:
+        log.warning("page %d: orientation check failed: %s", number, exc.message)
+        return None
+    if found is None or found[0] == 0 or found[1] < MIN_ORIENTATION_CONF:
+        return None
+    turn = found[0]
+    turned = np.ascontiguousarray(np.rot90(gray, k=-(turn // 90)))
+    again = ocr_image(turned, number, width, height, (rotation + turn) % 360, dpi, settings)
+    if _readable_count(again) <= _readable_count(words):
+        return None
+    return again, turn
 
 
 def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],

@@ -211,3 +211,15 @@ def test_scanned_ruled_table_is_read_cell_by_cell() -> None:
     _assert_truth_readable(pages, sample.truth, min_share=0.8)
     none = read_pages(open_pdf(scan), SETTINGS.with_changes(ocr_erase_lines="none"))
     assert len(none[0].words) < len(pages[0].words)
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_sideways_scan_without_rotate_is_read_turned(turn: int) -> None:
+    sample = samples.rotated(7, turn)
+    doc = fitz.open(stream=samples.image_only(sample.pdf, dpi=200), filetype="pdf")
+    doc[0].set_rotation(0)  # stored sideways, nothing tells the viewer to turn it
+    result = read_document(open_pdf(doc.tobytes()), SETTINGS)
+    page = result.pages[0]
+    assert page.rotation == 0 and page.text_rotation == turn
+    assert any("sideways" in w for w in result.warnings)
+    _assert_truth_readable(list(result.pages), sample.truth, min_share=0.8)
