@@ -175,8 +175,9 @@ def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[Depth
         kept = _longest_increasing(restore_lost_points(group))
         if len(kept) < min_entries or len(kept) < 0.6 * len(group):
             continue
-        if len(kept) == 2 and kept[0].kind is EntryKind.VALUE and not any(e.decimals for e in kept):
-            continue  # two whole numbers: too weak to be a depth column (OCR noise, labels)
+        if (kept[0].kind is EntryKind.VALUE and len(kept) < 4
+                and sum(e.decimals for e in kept) < 0.5 * len(kept)):
+            continue  # a few whole numbers: too weak to be a depth column (OCR noise, labels)
         if is_scale_ticks(kept):
             continue
         columns.append(DepthColumn(tuple(kept)))
