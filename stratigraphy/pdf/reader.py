@@ -170,11 +170,13 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
     source = TextSource.TEXT_LAYER
     text_rotation = 0
     gray: np.ndarray | None = None
+    ocr_dpi: float | None = None
     if needs_ocr and (image_cover > 0.0 or scan.glyphs or segments or words):
         if not (settings.ocr_enabled and allow_ocr):
             warnings.append(f"page {number} has no usable text layer and was not OCR'd")
         else:
-            gray, dpi = _render_gray(page, settings.ocr_dpi), settings.ocr_dpi
+            dpi = ocr_dpi = fit_dpi(width, height, settings.ocr_dpi, settings.max_render_pixels)
+            gray = _render_gray(page, dpi)
             ocr_words = ocr_image(gray, number, width, height, rotation, dpi, settings)
             if settings.ocr_orientation and _readable_count(ocr_words) < SPARSE_OCR_WORDS:
                 turned = _turned_reading(gray, ocr_words, number, width, height, rotation, dpi, settings)
@@ -186,7 +188,7 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
     elif settings.outline_ocr and allow_ocr and settings.ocr_enabled and scan.glyphs:
         words = words + outline_words(page, scan.glyphs, words, settings)
     if not any(s.length > 0.2 * min(width, height) for s in segments) and image_cover > 0.3:
-        segments.extend(raster_segments(page, settings, gray))
+        segments.extend(raster_segments(page, settings, gray, ocr_dpi))
     content = PageContent(number, width, height, rotation, tuple(words), tuple(segments), source, text_rotation)
     return content, warnings
 
@@ -248,6 +250,14 @@ def _image_coverage(page: fitz.Page, page_area: float) -> float:
 
 
 # --------------------------------------------------------------------------- OCR
+
+
+def fit_dpi(width: float, height: float, dpi: int, max_pixels: int) -> int:
+    """``dpi``, lowered so that a ``width`` x ``height`` pt page renders to at most ``max_pixels``."""
+    pixels = (width * dpi / 72.0) * (height * dpi / 72.0)
+    if pixels <= max_pixels:
+        return dpi
+    return max(36, int(dpi * math.sqrt(max_pixels / pixels)))
 
 
 def _render_gray(page: fitz.Page, dpi: int, clip: fitz.Rect | None = None) -> np.ndarray:
@@ -410,15 +420,17 @@ def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
     return [w for w in found_words if not any(w.bbox.intersection_area(b) > 0.3 * w.bbox.area for b in existing)]
 
 
-def raster_segments(page: fitz.Page, settings: EngineSettings, gray: np.ndarray | None = None) -> list[Segment]:
+def raster_segments(page: fitz.Page, settings: EngineSettings, gray: np.ndarray | None = None,
+                    gray_dpi: float | None = None) -> list[Segment]:
     """Ruling lines of a scanned page, found with OpenCV, in unrotated PDF points."""
     width, height = unrotated_size(page)
     if gray is None:
         dpi: float = settings.lines_dpi
-        gray = _render_gray(page, settings.lines_dpi)
+        dpi = fit_dpi(width, height, settings.lines_dpi, settings.max_render_pixels)
+        gray = _render_gray(page, dpi)
     else:
-        dpi = settings.ocr_dpi
-        factor = settings.lines_dpi / settings.ocr_dpi
+        dpi = gray_dpi or settings.ocr_dpi
+        factor = settings.lines_dpi / dpi
         if factor < 1.0:
             import cv2
 

@@ -9,7 +9,7 @@ from label_studio_ml.errors import InputDocumentError
 from stratigraphy import samples
 from stratigraphy.geometry import BBox
 from stratigraphy.model import PageContent, TextSource
-from stratigraphy.pdf.reader import open_pdf, read_document, read_pages
+from stratigraphy.pdf.reader import fit_dpi, open_pdf, read_document, read_pages
 from stratigraphy.settings import EngineSettings
 
 SETTINGS = EngineSettings()
@@ -223,3 +223,15 @@ def test_sideways_scan_without_rotate_is_read_turned(turn: int) -> None:
     assert page.rotation == 0 and page.text_rotation == turn
     assert any("sideways" in w for w in result.warnings)
     _assert_truth_readable(list(result.pages), sample.truth, min_share=0.8)
+
+
+def test_huge_scanned_page_is_rendered_within_the_pixel_limit() -> None:
+    doc = fitz.open()
+    page = doc.new_page(width=5000, height=5000)  # 1.76 m square: 2.3 billion pixels at 300 dpi
+    page.insert_image(fitz.Rect(0, 0, 5000, 5000), stream=fitz.open(
+        stream=samples.image_only(samples.interval_text(2).pdf, dpi=50), filetype="pdf")[0].get_pixmap(dpi=50).tobytes("png"))
+    result = read_document(open_pdf(doc.tobytes()), SETTINGS.with_changes(ocr_enabled=False))
+    assert result.pages[0].width == 5000  # read (lines found at a lowered dpi), no memory blow-up
+    dpi = fit_dpi(5000, 5000, 300, SETTINGS.max_render_pixels)
+    assert 36 <= dpi < 300 and (5000 * dpi / 72) ** 2 <= SETTINGS.max_render_pixels
+    assert fit_dpi(595, 842, 300, SETTINGS.max_render_pixels) == 300
