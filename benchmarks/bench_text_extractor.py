@@ -15,9 +15,11 @@ and dropping punctuation; mean over boxes. Latency per box in milliseconds.
 
 With ``--samples`` the same is measured on generated image-only documents of
 :mod:`stratigraphy.samples` (German, French, Italian, English layouts) to check
-that the OCR path generalises beyond the three benchmark files.
+that the OCR path generalises beyond the three benchmark files; ``--degrade L``
+turns their page renders into poor scans (faded ink, grey paper, blur, speckle
+noise and JPEG artefacts of strength ``L``, e.g. 1.0).
 
-    .venv/bin/python benchmarks/bench_text_extractor.py [--benchmark DIR] [--samples] [--verbose]
+    .venv/bin/python benchmarks/bench_text_extractor.py [--benchmark DIR] [--samples [--degrade L]] [--verbose]
 """
 
 from __future__ import annotations
@@ -64,6 +66,22 @@ def render_gray(page: fitz.Page) -> np.ndarray:
     return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
 
 
+def degrade(gray: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
+    """A poor scan of a clean render: faded ink, grey paper, blur, speckle, JPEG artefacts."""
+    import cv2
+
+    if level <= 0:
+        return gray
+    rng = np.random.default_rng(seed)
+    g = gray.astype(np.float32)
+    g = 255 - (255 - g) * 0.75
+    g = g * 0.85 + 20
+    g = cv2.GaussianBlur(g, (0, 0), 0.8 * level)
+    g = np.clip(g + rng.normal(0, 12 * level, g.shape), 0, 255).astype(np.uint8)
+    ok, buf = cv2.imencode(".jpg", g, [cv2.IMWRITE_JPEG_QUALITY, 55])
+    return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else g
+
+
 def generated_documents() -> tuple[dict[str, object], dict[str, bytes]]:
     """Image-only generated documents in four languages: (truth, pdf bytes by name)."""
     from stratigraphy import samples
@@ -95,7 +113,7 @@ def _warm_up(settings: TextExtractorSettings) -> None:
     doc.close()
 
 
-def run(benchmark: Path, verbose: bool, use_samples: bool = False) -> dict[str, object]:
+def run(benchmark: Path, verbose: bool, use_samples: bool = False, level: float = 0.0) -> dict[str, object]:
     settings = TextExtractorSettings.from_env()
     _warm_up(settings)
     if use_samples:
@@ -112,7 +130,9 @@ def run(benchmark: Path, verbose: bool, use_samples: bool = False) -> dict[str, 
             for layer in borehole["layers"]:
                 index = int(layer["page"]) - 1
                 page = doc[index]
-                gray = grays.setdefault(index, render_gray(page))
+                if index not in grays:
+                    grays[index] = degrade(render_gray(page), level)
+                gray = grays[index]
                 width, height = unrotated_size(page)
                 box = BBox.from_points(*layer["material_description_rect"])
                 region = Region(*pdf_bbox_to_percent(box, width, height, page.rotation))
@@ -174,12 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     parser.add_argument("--samples", action="store_true",
                         help="measure on generated image-only documents instead")
+    parser.add_argument("--degrade", type=float, default=0.0, metavar="L",
+                        help="with --samples: simulate poor scans of strength L (0 = clean)")
     parser.add_argument("--verbose", action="store_true", help="print every box read with errors")
     args = parser.parse_args(argv)
     if not args.samples and not (args.benchmark / "ground_truth.json").is_file():
         print(f"no benchmark at {args.benchmark}", file=sys.stderr)
         return 2
-    print(json.dumps(run(args.benchmark, args.verbose, args.samples), indent=2, ensure_ascii=False))
+    print(json.dumps(run(args.benchmark, args.verbose, args.samples, args.degrade), indent=2, ensure_ascii=False))
     return 0
 
 

@@ -136,3 +136,27 @@ def test_settings_from_env_and_validation() -> None:
         TextExtractorSettings.from_env({"OCR_TIMEOUT": "soon"})
     with pytest.raises(ConfigError):
         TextExtractorSettings.from_env({"OCR_LANGUAGES": "deu; rm -rf"})
+
+
+def test_poor_scan_crop_is_still_read() -> None:
+    """Grey paper, faded ink, blur, speckle and JPEG artefacts: cleaned before Tesseract."""
+    import sys
+    from difflib import SequenceMatcher
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_text_extractor import degrade, render_gray
+
+    from text_extractor.ocr import ocr_gray
+
+    sample = samples.interval_text(200, "de")
+    doc = fitz.open(stream=sample.pdf, filetype="pdf")
+    page = doc[0]
+    gray = degrade(render_gray(page), 1.0, seed=3)
+    settings = TextExtractorSettings()
+    for layer in sample.truth[0]["layers"][:4]:
+        box = BBox(*layer["material_description_rect"])
+        region = Region(*pdf_bbox_to_percent(box, page.rect.width, page.rect.height, 0))
+        text = ocr_gray(crop_region(gray, region, settings.ocr_crop_pad), settings).text
+        expected = layer["material_description"]
+        assert SequenceMatcher(None, text, expected).ratio() >= 0.9, (text, expected)
