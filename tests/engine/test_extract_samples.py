@@ -110,7 +110,8 @@ def test_encrypted_pdf_is_a_clear_error() -> None:
 def test_long_document_is_bounded_by_the_page_limit() -> None:
     doc = fitz.open()
     for _ in range(300):
-        doc.new_page().insert_text((72, 72), "Seite")
-    result = extract_document(doc.tobytes(), settings=EngineSettings(max_pages=20, outline_ocr=False))
+        doc.new_page().insert_text((72, 72), "Bericht über die geologischen Verhältnisse, Seite")
+    settings = EngineSettings(max_pages=20, outline_ocr=False, ocr_enabled=False)
+    result = extract_document(doc.tobytes(), settings=settings)
     assert len(result.pages) == 20
     assert any("300 pages" in w for w in result.warnings)
