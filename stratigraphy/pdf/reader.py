@@ -189,6 +189,10 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
         words = words + outline_words(page, scan.glyphs, words, settings)
     if not any(s.length > 0.2 * min(width, height) for s in segments) and image_cover > 0.3:
         segments.extend(raster_segments(page, settings, gray, ocr_dpi))
+    if source is TextSource.TEXT_LAYER and words:
+        text_rotation = text_layer_turn(page, words)
+        if text_rotation:
+            warnings.append(f"page {number}: its text runs sideways; read turned by {text_rotation}°")
     content = PageContent(number, width, height, rotation, tuple(words), tuple(segments), source, text_rotation)
     return content, warnings
 
@@ -216,6 +220,35 @@ def _clean(text: str) -> str:
         ch for ch in text
         if ch != "\ufffd" and unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs", "Zs")
     )
+
+
+_DIR_TURN = {(1, 0): 0, (0, -1): 90, (-1, 0): 180, (0, 1): 270}
+
+
+def text_layer_turn(page: fitz.Page, words: list[Word]) -> int:
+    """Extra clockwise turn the displayed page needs for its text to run left to right.
+
+    0 for ordinary pages. Only when most longer words stand upright in the displayed
+    frame (text set sideways without /Rotate) are the text lines' directions consulted.
+    """
+    width, height = unrotated_size(page)
+    longer = [w for w in words if len(w.text) >= 3]
+    if len(longer) < 5:
+        return 0
+    shown = [rotate_bbox(w.bbox, width, height, page.rotation) for w in longer]
+    if sum(1 for b in shown if b.height > 1.2 * b.width) < 0.6 * len(shown):
+        return 0
+    votes: dict[int, int] = {}
+    for block in page.get_text("dict").get("blocks", []):
+        for line in block.get("lines", []):
+            dx, dy = line.get("dir", (1.0, 0.0))
+            turn = _DIR_TURN.get((round(dx), round(dy)))
+            if turn is not None:
+                votes[turn] = votes.get(turn, 0) + len(line.get("spans", []))
+    if not votes:
+        return 0
+    total = max(votes, key=lambda t: votes[t])
+    return (total - page.rotation) % 360
 
 
 def is_text_layer_usable(words: list[Word], image_cover: float, glyph_count: int,

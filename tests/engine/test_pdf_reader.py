@@ -235,3 +235,15 @@ def test_huge_scanned_page_is_rendered_within_the_pixel_limit() -> None:
     dpi = fit_dpi(5000, 5000, 300, SETTINGS.max_render_pixels)
     assert 36 <= dpi < 300 and (5000 * dpi / 72) ** 2 <= SETTINGS.max_render_pixels
     assert fit_dpi(595, 842, 300, SETTINGS.max_render_pixels) == 300
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_sideways_text_layer_without_rotate_gets_a_text_rotation(turn: int) -> None:
+    sample = samples.rotated(7, turn)
+    doc = fitz.open(stream=sample.pdf, filetype="pdf")
+    upright = read_pages(open_pdf(sample.pdf), SETTINGS)[0]
+    assert upright.text_rotation == 0
+    doc[0].set_rotation(0)
+    page = read_pages(open_pdf(doc.tobytes()), SETTINGS)[0]
+    assert (page.rotation, page.text_rotation) == (0, turn)
+    assert page.words == upright.words  # same words and boxes: only the reading frame differs
