@@ -259,6 +259,9 @@ def _create_tasks(
         except InputDocumentError as exc:
             warning = f"no predictions: {exc.message}"
             log.warning("%s: %s", key, warning)
+        except Exception as exc:  # an engine bug must not keep the pages from the geologist
+            warning = f"no predictions: engine error {type(exc).__name__}"
+            log.exception("%s: %s; creating the tasks without predictions", key, warning)
 
     tasks = []
     for index in missing:
