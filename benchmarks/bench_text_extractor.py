@@ -19,7 +19,12 @@ that the OCR path generalises beyond the three benchmark files; ``--degrade L``
 turns their page renders into poor scans (faded ink, grey paper, blur, speckle
 noise and JPEG artefacts of strength ``L``, e.g. 1.0).
 
+``--http`` measures the latency of whole ``/predict`` requests instead: the
+app (local storage in a temporary directory holding 150 dpi page PNGs, with
+and without their PDFs) answers one interactive request per box.
+
     .venv/bin/python benchmarks/bench_text_extractor.py [--benchmark DIR] [--samples [--degrade L]] [--verbose]
+    .venv/bin/python benchmarks/bench_text_extractor.py --http
 """
 
 from __future__ import annotations
@@ -189,6 +194,62 @@ def run(benchmark: Path, verbose: bool, use_samples: bool = False, level: float 
     return summary
 
 
+def run_http(benchmark: Path) -> dict[str, object]:
+    """Median/max latency of interactive ``/predict`` requests through the app."""
+    import tempfile
+
+    from label_studio_ml.app import create_app
+    from label_studio_ml.settings import SDKSettings
+    from label_studio_ml.storage.settings import StorageSettings
+    from text_extractor.model import TextExtractorModel
+    from text_extractor.services import Services
+
+    config = (Path(__file__).resolve().parents[1] / "data" / "label_config.xml").read_text("utf-8")
+    truth = json.loads((benchmark / "ground_truth.json").read_text("utf-8"))
+    timings: dict[str, list[float]] = {"with_pdf": [], "image_only": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        for name in truth:
+            stem = Path(name).stem
+            doc = fitz.open(benchmark / "pdfs" / name)
+            for kind in timings:
+                (data / "png" / kind).mkdir(parents=True, exist_ok=True)
+                for index in range(doc.page_count):
+                    png = doc[index].get_pixmap(dpi=DPI).tobytes("png")
+                    (data / "png" / kind / f"{stem}_{index}.png").write_bytes(png)
+            (data / "pdf" / "with_pdf").mkdir(parents=True, exist_ok=True)
+            (data / "pdf" / "with_pdf" / name).write_bytes((benchmark / "pdfs" / name).read_bytes())
+            doc.close()
+        services = Services.build(TextExtractorSettings.from_env(),
+                                  StorageSettings(storage="local", data_dir=data))
+        client = create_app(TextExtractorModel, services=services,
+                            settings=SDKSettings(model_dir=Path(tmp) / "models", log_level="WARNING")).test_client()
+        for name, boreholes in truth.items():
+            doc = fitz.open(benchmark / "pdfs" / name)
+            for borehole in boreholes:
+                for n, layer in enumerate(borehole["layers"]):
+                    page = doc[int(layer["page"]) - 1]
+                    width, height = unrotated_size(page)
+                    x, y, w, h = pdf_bbox_to_percent(BBox.from_points(*layer["material_description_rect"]),
+                                                     width, height, page.rotation)
+                    region = {"id": f"r{n}", "from_name": "label", "to_name": "image",
+                              "type": "rectanglelabels",
+                              "value": {"x": x, "y": y, "width": w, "height": h, "rotation": 0,
+                                        "rectanglelabels": ["Material Description"]}}
+                    for kind, ms in timings.items():
+                        body = {"tasks": [{"id": n, "data": {"image": f"png/{kind}/{Path(name).stem}_{page.number}.png"}}],
+                                "project": "1.1", "label_config": config,
+                                "params": {"login": None, "password": None, "context": {"result": [region]}}}
+                        t0 = time.perf_counter()
+                        response = client.post("/predict", json=body)
+                        ms.append((time.perf_counter() - t0) * 1000)
+                        if response.status_code != 200:
+                            raise RuntimeError(f"/predict answered {response.status_code}: {response.get_json()}")
+            doc.close()
+    return {kind: {"requests": len(ms), "median_ms": round(statistics.median(ms), 1),
+                   "max_ms": round(max(ms), 1)} for kind, ms in timings.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
@@ -196,11 +257,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure on generated image-only documents instead")
     parser.add_argument("--degrade", type=float, default=0.0, metavar="L",
                         help="with --samples: simulate poor scans of strength L (0 = clean)")
+    parser.add_argument("--http", action="store_true", help="time whole /predict requests")
     parser.add_argument("--verbose", action="store_true", help="print every box read with errors")
     args = parser.parse_args(argv)
     if not args.samples and not (args.benchmark / "ground_truth.json").is_file():
         print(f"no benchmark at {args.benchmark}", file=sys.stderr)
         return 2
+    if args.http:
+        print(json.dumps(run_http(args.benchmark), indent=2))
+        return 0
     print(json.dumps(run(args.benchmark, args.verbose, args.samples, args.degrade), indent=2, ensure_ascii=False))
     return 0
 

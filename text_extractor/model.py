@@ -263,11 +263,11 @@ def task_data(task: Any) -> dict[str, Any]:
 
 
 def last_region(results: Any) -> dict[str, Any]:
-    """The region just drawn: the last result of the context that has box geometry."""
+    """The region just drawn: the last result of the context that is a box (not its text)."""
     if not isinstance(results, list):
         raise BadRequest("context.result must be a list")
     for item in reversed(results):
-        if not isinstance(item, dict) or item.get("type") == "relation":
+        if not isinstance(item, dict) or item.get("type") in ("relation", "textarea"):
             continue
         value = item.get("value")
         if isinstance(value, dict) and all(k in value for k in ("x", "y", "width", "height")):

@@ -67,7 +67,7 @@ class Services:
     storage: Storage
     resolver: UrlResolver
     tesseract: TesseractProbe
-    images: LruCache[object] = field(default_factory=lambda: LruCache(8))
+    images: LruCache[object] = field(default_factory=lambda: LruCache(4))
     pdfs: LruCache[bytes | None] = field(default_factory=lambda: LruCache(4))
     page_words: LruCache[object] = field(default_factory=lambda: LruCache(16))
 

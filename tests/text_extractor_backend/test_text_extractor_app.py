@@ -76,9 +76,16 @@ def test_last_region_of_the_context_is_transcribed(local, digital) -> None:  # t
     first, second = _layer(digital, 0), _layer(digital, 1)
     older = region(percent_of(digital.pdf, first["material_description_rect"]), region_id="old")
     newer = region(percent_of(digital.pdf, second["material_description_rect"]), region_id="new")
+    older_text = {**older, "type": "textarea", "from_name": "transcription",
+                  "value": {**older["value"], "text": ["old text"]}}
+    older_text["value"].pop("rectanglelabels")
     response = client.post("/predict", json=interactive("png/1/digital_0.png", [older, newer]))
     assert transcription(response) == second["material_description"]
     assert response.get_json()["results"][0]["result"][0]["id"] == "new"
+    # the transcription of an earlier region coming last does not count as a drawn box
+    response = client.post("/predict", json=interactive("png/1/digital_0.png", [newer, older, older_text]))
+    assert transcription(response) == first["material_description"]
+    assert response.get_json()["results"][0]["result"][1] == older
 
 
 def test_box_on_image_only_page_is_read_by_ocr(local, scan) -> None:  # type: ignore[no-untyped-def]
