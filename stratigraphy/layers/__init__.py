@@ -21,6 +21,7 @@ from stratigraphy.layers.columns import (
 )
 from stratigraphy.layers.descriptions import description_runs, material_score
 from stratigraphy.layers.entries import runs_to_entries, trailing_entry
+from stratigraphy.layers.identifiers import identified_layers
 from stratigraphy.layers.runs import Run, words_to_runs
 from stratigraphy.model import DepthInterval, Layer, PageContent, Segment
 
@@ -61,10 +62,12 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
         pool = [r for r in runs
                 if (below is None or r.bbox.cy < below - 0.3 * column.line_height)
                 and (above is None or r.bbox.cy > above)]
-        desc = description_runs(column, pool, right_limit)
-        if not desc:
-            continue
-        built = column_to_layers(column, desc, page.segments)
+        built = identified_layers(column, runs)
+        if built is None:
+            desc = description_runs(column, pool, right_limit)
+            if not desc:
+                continue
+            built = column_to_layers(column, desc, page.segments)
         text = " ".join(layer.text for layer in built.layers) + " " + " ".join(ln.text for ln in built.lines_above)
         if not built.layers and not built.lines_above:
             continue

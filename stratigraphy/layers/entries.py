@@ -34,6 +34,7 @@ class Entry:
     decimals: bool = True
     negative: bool = False
     parts: tuple[BBox, ...] = ()  # separate boxes of a depth printed in two cells (from | to)
+    ident: str | None = None  # layer identifier printed before the depth: '1)', '(2)'
 
     @property
     def boxes(self) -> tuple[BBox, ...]:
@@ -144,11 +145,24 @@ def _value_entry(run: Run) -> Entry | None:
     )
 
 
+IDENT = re.compile(r"^\(?(\d{1,2}|[a-zA-Z])\)$")
+
+
+def layer_ident(word: Word) -> str | None:
+    """The identifier a layer label prints ('1)' -> '1', '(b)' -> 'b'), or None."""
+    match = IDENT.match(word.text)
+    return match.group(1).lower() if match else None
+
+
 def run_to_entry(run: Run) -> Entry | None:
-    """The depth entry a run starts with, or None."""
-    bare = _without_approx(run)
+    """The depth entry a run starts with (after an optional '1)' identifier), or None."""
+    ident = layer_ident(run.words[0]) if len(run.words) > 1 else None
+    bare = Run(run.words[1:]) if ident else run
+    bare = _without_approx(bare)
     entry = _interval_entry(bare) or _value_entry(bare)
-    return replace(entry, run=run) if entry is not None and bare is not run else entry
+    if entry is None:
+        return None
+    return replace(entry, run=run, ident=ident) if bare is not run else entry
 
 
 def runs_to_entries(runs: list[Run]) -> list[Entry]:

@@ -312,3 +312,29 @@ def test_ocr_damaged_values_are_restored_in_their_column() -> None:
                       [100, 120, 140, 160, 180, 200, 220, 240, 260])
     (column,) = entries_to_columns(entries)
     assert [e.value for e in column.entries] == [0.8, 1.1, 1.7, 4.2, 4.5, 9.5, 21.3, 21.5, 22.9]
+
+
+def test_layer_identifiers_link_depths_to_descriptions_printed_elsewhere() -> None:
+    p = page(
+        words(50, 100, "1) 0.00 - 0.40 m"), words(50, 115, "2) 0.40 - 2.10 m"), words(50, 130, "3) 2.10 - 5.00 m"),
+        words(50, 200, "1) Mutterboden, humös, braun"),
+        words(50, 230, "2) Kies, sandig, grau, mit"), words(64, 242, "Steinen, locker"),
+        words(50, 270, "3) Moräne, siltig, kompakt"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+        (0.0, 0.4, "Mutterboden, humös, braun"),
+        (0.4, 2.1, "Kies, sandig, grau, mit Steinen, locker"),
+        (2.1, 5.0, "Moräne, siltig, kompakt"),
+    ]
+
+
+def test_identifier_and_description_on_the_depth_row_is_a_plain_interval_row() -> None:
+    p = page(
+        words(50, 100, "1) 0.00 - 0.40 m"), words(170, 100, "Humus"),
+        words(50, 115, "2) 0.40 - 2.10 m"), words(170, 115, "Kies, sandig"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+        (0.0, 0.4, "Humus"), (0.4, 2.1, "Kies, sandig")
+    ]
