@@ -39,13 +39,17 @@ class LruCache(Generic[V]):
         self._lock = threading.Lock()
 
     def get_or_load(self, key: str, load: Callable[[], V]) -> V:
-        """The cached value of ``key``, loading (outside the lock) and storing it when missing."""
+        """The cached value of ``key``, loading (outside the lock) and storing it when missing.
+
+        ``None`` (nothing there, e.g. no PDF yet) is returned but not stored, so a
+        file that appears later is found.
+        """
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
         value = load()
-        if self.size > 0:
+        if value is not None and self.size > 0:
             with self._lock:
                 self._items[key] = value
                 self._items.move_to_end(key)
@@ -58,8 +62,8 @@ class LruCache(Generic[V]):
 class Services:
     """Settings, storage, resolver, Tesseract probe and the caches.
 
-    ``images``: decoded page images by URL; ``pdfs``: PDF bytes by reference
-    (``None`` = no PDF there); ``page_words``: text-layer words by (PDF, page).
+    ``images``: decoded page images by URL; ``pdfs``: PDF bytes by reference;
+    ``page_words``: text-layer words by (PDF, page).
     """
 
     settings: TextExtractorSettings

@@ -160,3 +160,24 @@ def test_poor_scan_crop_is_still_read() -> None:
         text = ocr_gray(crop_region(gray, region, settings.ocr_crop_pad), settings).text
         expected = layer["material_description"]
         assert SequenceMatcher(None, text, expected).ratio() >= 0.9, (text, expected)
+
+
+def test_lru_cache_keeps_recent_values_and_never_caches_none() -> None:
+    from text_extractor.services import LruCache
+
+    cache: LruCache[int | None] = LruCache(2)
+    calls: list[str] = []
+
+    def loader(key: str, value: int | None):  # type: ignore[no-untyped-def]
+        def load() -> int | None:
+            calls.append(key)
+            return value
+        return load
+
+    assert cache.get_or_load("a", loader("a", 1)) == 1
+    assert cache.get_or_load("a", loader("a", 9)) == 1  # cached
+    assert cache.get_or_load("missing", loader("missing", None)) is None
+    assert cache.get_or_load("missing", loader("missing", 5)) == 5  # appeared later: found
+    cache.get_or_load("b", loader("b", 2))
+    assert cache.get_or_load("a", loader("a", 3)) == 3  # evicted (size 2), loaded again
+    assert calls == ["a", "missing", "missing", "b", "a"]
