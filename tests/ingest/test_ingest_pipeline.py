@@ -206,3 +206,44 @@ def test_watch_reacts_to_minio_events_before_the_next_scan(bucket_ctx, tmp_path:
             stop.set()
             thread.join(timeout=15)
         assert not thread.is_alive()
+
+
+def test_imported_predictions_equal_what_the_backend_predicts(tmp_path: Path) -> None:
+    """Pre-annotations made by ingest are the backend's own (same regions, ids, version)."""
+    from label_studio_ml.state import StateStore
+    from stratigraphy_ml_backend.ingest.pipeline import page_predictions
+    from stratigraphy_ml_backend.model import StratigraphyModel
+    from stratigraphy_ml_backend.services import Services
+
+    repo = Path(__file__).resolve().parents[2]
+    config = (repo / "data" / "label_config.xml").read_text(encoding="utf-8")
+    data = tmp_path / "data"
+    (data / "pdf" / "geo").mkdir(parents=True)
+    sample = samples.page_break()
+    (data / "pdf" / "geo" / "kb.pdf").write_bytes(sample.pdf)
+    env = {"STORAGE": "local", "DATA_DIR": str(data), "MODEL_DIR": str(tmp_path)}
+
+    ctx = IngestContext.build(IngestSettings.from_env(env))
+    assert ingest_pdf(ctx, "pdf/geo/kb.pdf").pages == 2
+    images = [ctx.storage.read_bytes(f"png/geo/kb_{i}.png") for i in range(2)]
+    import hashlib
+
+    result = ctx.extractor(sample.pdf, "kb.pdf")
+    ours = page_predictions(result, hashlib.sha256(sample.pdf).hexdigest(), images, config,
+                            ctx.settings)
+
+    services = Services.from_env(env)
+    model = StratigraphyModel("1", config, state=StateStore(tmp_path / "state.db"),
+                              services=services)
+    tasks = [{"id": i + 1, "data": {"image": f"png/geo/kb_{i}.png", "pdf": "pdf/geo/kb.pdf",
+                                    "page": i}} for i in range(2)]
+    theirs = model.predict(tasks).predictions
+    assert len(ours) == len(theirs) == 2
+    for mine, backend in zip(ours, theirs, strict=True):
+        assert mine is not None
+        assert mine["result"] == backend.result
+        assert mine["model_version"] == backend.model_version
+        assert mine["score"] == backend.score
+    labels = [r["value"]["rectanglelabels"][0] for r in ours[0]["result"]
+              if r["type"] == "rectanglelabels"]
+    assert "Material Description" in labels and "Depth Interval" in labels
