@@ -53,6 +53,9 @@ class EngineSettings:
     """Time budget per document; once spent, remaining pages are not OCR'd (ENGINE_MAX_SECONDS)."""
     lines_dpi: int = 100
     """Resolution for detecting ruling lines on scanned pages with OpenCV (ENGINE_LINES_DPI)."""
+    ocr_max_pixels: int = 24_000_000
+    """Pages OCR'd at ENGINE_OCR_DPI that would exceed this many pixels get a lower dpi, keeping
+    large sheets within the time target; A4 at 300 dpi is 8.7 million (ENGINE_OCR_MAX_PIXELS)."""
     max_render_pixels: int = 40_000_000
     """Pages are rendered at a lower dpi when they would exceed this many pixels (ENGINE_MAX_RENDER_PIXELS)."""
     max_file_bytes: int = 200 * 1024 * 1024
@@ -73,7 +76,8 @@ class EngineSettings:
         for name in ("ocr_timeout", "max_seconds"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"ENGINE_{name.upper()} must be positive")
-        for name in ("max_pages", "max_file_bytes", "ocr_workers", "ocr_band_pixels", "max_render_pixels"):
+        for name in ("max_pages", "max_file_bytes", "ocr_workers", "ocr_band_pixels", "max_render_pixels",
+                     "ocr_max_pixels"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"ENGINE_{name.upper()} must be at least 1")
         if self.min_text_words < 1 or self.max_outline_regions < 0:
@@ -101,6 +105,7 @@ class EngineSettings:
             "lines_dpi": "ENGINE_LINES_DPI",
             "max_file_bytes": "ENGINE_MAX_FILE_BYTES",
             "max_render_pixels": "ENGINE_MAX_RENDER_PIXELS",
+            "ocr_max_pixels": "ENGINE_OCR_MAX_PIXELS",
         }
         types = {f.name: f.type for f in fields(cls)}
         values: dict[str, Any] = {}

@@ -175,7 +175,8 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
         if not (settings.ocr_enabled and allow_ocr):
             warnings.append(f"page {number} has no usable text layer and was not OCR'd")
         else:
-            dpi = ocr_dpi = fit_dpi(width, height, settings.ocr_dpi, settings.max_render_pixels)
+            limit = min(settings.ocr_max_pixels, settings.max_render_pixels)
+            dpi = ocr_dpi = fit_dpi(width, height, settings.ocr_dpi, limit)
             gray = _render_gray(page, dpi)
             ocr_words = ocr_image(gray, number, width, height, rotation, dpi, settings)
             if settings.ocr_orientation and _readable_count(ocr_words) < SPARSE_OCR_WORDS:
