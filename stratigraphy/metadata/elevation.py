@@ -26,7 +26,9 @@ UNIT_RE = re.compile(
     re.IGNORECASE,
 )
 UNIT_ANYWHERE_RE = re.compile(r"(?:\bm\.?\s*)?[üuùúÜUÙ]\s*\.?\s*[mM]\b\.?|\bm\s*s\.\s*l?\.?\s*m\.|\bm\s*a\.s\.l\.|\bmasl\b", re.IGNORECASE)
-NUMBER_RE = re.compile(r"(?<![\d.,'])[~≈]?\s?(\d{3,4}(?:[.,]\d{1,3})?)(?![\d'])(?:[.,](?!\d))?")
+NUMBER_RE = re.compile(
+    r"(?<![\d.,'’])[~≈]?\s?(\d['’]\d{3}(?:[.,]\d{1,3})?|\d{3,4}(?:[.,]\d{1,3})?)(?![\d'’])(?:[.,](?!\d))?"
+)
 # a well-construction or water level elevation, not the reference elevation
 OTHER_LEVEL_RE = re.compile(
     r"\b(?:brunnen|filter\w*|rohr|uk|grundwasser\w*|wasserspiegel|gw|hw|mw|nw|nappe|"
@@ -48,7 +50,7 @@ def find_elevation(text: str) -> ElevationMatch | None:
     """The first number in ``text`` that is an elevation by label or unit."""
     label = LABEL_RE.search(text)
     for m in NUMBER_RE.finditer(text):
-        value = float(m.group(1).replace(",", "."))
+        value = float(m.group(1).replace(",", ".").replace("'", "").replace("’", ""))
         if not MIN_ELEVATION <= value <= MAX_ELEVATION:
             continue
         after = text[m.end() : m.end() + 16]
@@ -56,7 +58,7 @@ def find_elevation(text: str) -> ElevationMatch | None:
         labelled = label is not None and label.start() < m.start()
         unit_before = UNIT_ANYWHERE_RE.search(text[: m.start()]) is not None and m.start() - (label.end() if label else 0) < 30
         if with_unit or (labelled and (unit_before or m.start() - label.end() < 40)):  # type: ignore[union-attr]
-            if "." not in m.group(1) and "," not in m.group(1) and not (with_unit or unit_before):
+            if not re.search(r"[.,]", m.group(1)) and not (with_unit or unit_before):
                 # a bare integer after a label: accept only with a unit somewhere (years, ids...)
                 continue
             return ElevationMatch(value, m.start(1), m.end(1), labelled, with_unit or unit_before)

@@ -17,7 +17,7 @@ LABEL_RE = re.compile(
     r"(?:grundwasser(?:spiegel|stand)?|ruhewasserspiegel|wasserspiegel|wasserstand|w\.\s?sp\.|"
     r"\bgw(?:sp|-?spiegel)?\b|niveau\s+d'eau|niveau\s+de\s+(?:la\s+)?nappe|niveau\s+pi[ée]zom[ée]trique|"
     r"\bnappe\b|venues?\s+d'eau|livello\s+(?:della\s+)?falda|\bfalda\b|ground\s?water(?:\s+level)?|"
-    r"water\s+(?:level|table|strike)|[▽∇▼])",
+    r"water\s+(?:level|table|strike)|[▽∇▼])(?![a-zäöüéèà])",
     re.IGNORECASE,
 )
 DRY_RE = re.compile(
@@ -30,6 +30,7 @@ DEPTH_RE = re.compile(
 )
 ELEV_RE = re.compile(r"(?<![\d.,])(\d{3,4}[.,]\d{1,3})\s?m?\s?[üuùúÜUÙ]\s?\.?\s?M", re.IGNORECASE)
 MAX_WATER_DEPTH = 150.0
+MAX_LABEL_DISTANCE = 32  # characters between the water label and its first depth
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,8 @@ def find_readings(text: str, *, need_label: bool = True) -> list[WaterMatch]:
     for m in DEPTH_RE.finditer(body):
         if any(s <= m.start("num") < e for s, e in blocked):
             continue
+        if need_label and m.start() > MAX_LABEL_DISTANCE + 40 * len(out):
+            break  # a number far from the label belongs to something else
         num = m["num"]
         has_decimals = "." in num or "," in num
         if not (m["unit"] or has_decimals):

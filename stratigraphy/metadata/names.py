@@ -19,6 +19,7 @@ STANDALONE_RE = re.compile(
     r"^(?:[A-ZÄÖÜ]{1,5}\s){0,2}(?:KB|RB|SB|BS|BH|B|S|F|P|KS|RKB|GWR|DH|TB|SO|PZ)\s?[a-z]?\s?[-.]?\s?\d{1,4}[a-z]?"
     r"(?:\s?[/-]\s?(?:[IVX]{1,4}|\d{1,4}))?$"
 )
+YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 STOP_WORDS = re.compile(r"\b(?:trocken|mit|bis|und|et|de|du|la|le|in|m)\b", re.IGNORECASE)
 
 
@@ -37,7 +38,7 @@ def find_name(text: str) -> NameMatch | None:
         m = CODE_RE.match(rest)
         if m and m.group(0).strip() and any(ch.isdigit() for ch in m.group(0)):
             name = _tidy(m.group(0))
-            if name and not STOP_WORDS.fullmatch(name):
+            if name and not STOP_WORDS.fullmatch(name) and not YEAR_RE.fullmatch(name):
                 start = label.end() + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
                 return NameMatch(name, start, start + len(name), True)
     stripped = text.strip()

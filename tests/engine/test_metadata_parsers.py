@@ -56,7 +56,8 @@ def test_not_coordinates(text: str) -> None:
         ("ca. 436.6 mü.M.", 436.6),
         ("ca. 437.2 m U.M.", 437.2),
         ("OK Terrain 512.35", 512.35),
-        ("Terrainkote: 1'012.5 m", None),  # thousands apostrophe: not taken as 12.5
+        ("Terrainkote: 1'012.5 m", 1012.5),  # thousands apostrophe
+        ("Kote 1’250.40 m ü.M.", 1250.4),
         ("ALTITUDE DE DEPART 372.15 m", 372.15),
         ("Altitude: 512.40 m", 512.4),
         ("Quota 273.50 m s.l.m.", 273.5),
@@ -110,7 +111,7 @@ def test_names(text: str, name: str) -> None:
     assert text[match.start : match.end] == name
 
 
-@pytest.mark.parametrize("text", ["Bohrung trocken", "Kies, sandig", "Seite 1/2"])
+@pytest.mark.parametrize("text", ["Bohrung trocken", "Kies, sandig", "Seite 1/2", "Bohrung 2013 ausgeführt"])
 def test_not_names(text: str) -> None:
     assert find_name(text) is None
 
@@ -125,4 +126,6 @@ def test_groundwater_readings() -> None:
     assert [m.depth for m in find_readings("▽ 1.80 m")] == [1.8]
     assert find_readings("Kies 2.65 m") == []  # no water label
     assert find_readings("HW MW NW") == []
+    assert find_readings("Kies, grundwasserführend, 5.40") == []
+    assert find_readings("Grundwasser: nach 2 Tagen im Bohrloch gemessen, Rohr bis 12.50 m verfüllt") == []
     assert is_dry("Ganze Bohrung trocken") and is_dry("forage sec")
