@@ -140,6 +140,10 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
     frames = {page.number: page for page in pages}
     for page in pages:
         found = page_columns(upright(page))
+        if not found and page.rotation:
+            # text that is upright in the stored frame although the page carries /Rotate
+            found = page_columns(page)
+            frames[page.number] = replace(page, rotation=0)
         this_page: list[tuple[list[DraftLayer], list[tuple[int, BBox]]]] = []
         for n, built in enumerate(found):
             layers = list(built.layers)

@@ -6,6 +6,7 @@ progression at even spacing) and short unordered number stacks (test values) are
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from stratigraphy.geometry import BBox, union_all
@@ -153,6 +154,28 @@ def _split_restarts(group: list[Entry]) -> list[list[Entry]]:
     return [p for p in parts if p]
 
 
+def _section_number(entry: Entry) -> tuple[int, int] | None:
+    match = _SECTION.match(entry.run.words[0].text) if entry.run.words else None
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+_SECTION = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?$")
+
+
+def is_section_numbering(entries: list[Entry] | tuple[Entry, ...]) -> bool:
+    """Headings of a report ('1.1', '1.2', '2.1' ...), not depths."""
+    numbers = [_section_number(e) for e in entries]
+    if len(entries) < 3 or any(n is None for n in numbers):
+        return False
+    steps = list(zip(numbers, numbers[1:], strict=False))
+    following = sum(
+        1 for a, b in steps
+        if a is not None and b is not None
+        and ((b[0] == a[0] and b[1] == a[1] + 1) or (b[0] == a[0] + 1 and b[1] in (0, 1)))
+    )
+    return following >= 0.7 * len(steps)
+
+
 def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[DepthColumn]:
     """Group entries of one page into x-aligned columns of increasing depth."""
     groups: list[list[Entry]] = []
@@ -178,7 +201,7 @@ def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[Depth
         if (kept[0].kind is EntryKind.VALUE and len(kept) < 4
                 and sum(e.decimals for e in kept) < 0.5 * len(kept)):
             continue  # a few whole numbers: too weak to be a depth column (OCR noise, labels)
-        if is_scale_ticks(kept):
+        if is_scale_ticks(kept) or is_section_numbering(kept):
             continue
         columns.append(DepthColumn(tuple(kept)))
     return columns

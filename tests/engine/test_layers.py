@@ -338,3 +338,23 @@ def test_identifier_and_description_on_the_depth_row_is_a_plain_interval_row() -
     assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
         (0.0, 0.4, "Humus"), (0.4, 2.1, "Kies, sandig")
     ]
+
+
+def test_report_section_numbers_are_not_a_depth_column() -> None:
+    p = page(
+        words(50, 100, "1.1 Geologie"), words(50, 140, "Der Untergrund besteht aus Kies und Sand."),
+        words(50, 180, "1.2 Hydrogeologie"), words(50, 220, "Grundwasser im Kies, siltig."),
+        words(50, 260, "2.1 Baugrund"), words(50, 300, "Moräne, tonig, kompakt."),
+    )
+    assert detect_boreholes([p]) == []
+
+
+def test_text_upright_in_the_stored_frame_of_a_rotated_page() -> None:
+    p = page(
+        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Humus"),
+        words(50, 125, "0.30 - 2.20 m"), words(150, 125, "Kies, sandig"),
+        rotation=90,
+    )
+    (bh,) = detect_boreholes([p])
+    assert [l.description for l in bh.layers] == ["Humus", "Kies, sandig"]
+    assert bh.layers[0].description_bbox == next(w.bbox for w in p.words if w.text == "Humus")
