@@ -342,9 +342,9 @@ def test_identifier_and_description_on_the_depth_row_is_a_plain_interval_row() -
 
 def test_report_section_numbers_are_not_a_depth_column() -> None:
     p = page(
-        words(50, 100, "1.1 Geologie"), words(50, 140, "Der Untergrund besteht aus Kies und Sand."),
-        words(50, 180, "1.2 Hydrogeologie"), words(50, 220, "Grundwasser im Kies, siltig."),
-        words(50, 260, "2.1 Baugrund"), words(50, 300, "Moräne, tonig, kompakt."),
+        words(50, 100, "1.1"), words(80, 100, "Geologie"), words(80, 115, "Der Untergrund besteht aus Kies."),
+        words(50, 140, "1.2"), words(80, 140, "Hydrogeologie"), words(80, 155, "Grundwasser im Kies, siltig."),
+        words(50, 180, "2.1"), words(80, 180, "Baugrund"), words(80, 195, "Moräne, tonig, kompakt."),
     )
     assert detect_boreholes([p]) == []
 
