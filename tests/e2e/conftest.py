@@ -45,6 +45,7 @@ class Stack:
     workdir: Path
     env: dict[str, str]
     timings: dict[str, float] = field(default_factory=dict)
+    api_token: str = LS_TOKEN
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:  # type: ignore[no-untyped-def]
         headers = {"Authorization": f"Token {LS_TOKEN}", **kwargs.pop("headers", {})}

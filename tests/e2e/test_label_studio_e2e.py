@@ -161,6 +161,11 @@ def test_pdf_in_bucket_becomes_pre_annotated_tasks(stack) -> None:  # type: igno
     image = stack.api("GET", f"/tasks/{tasks[0]['id']}/resolve/", params={"fileuri": fileuri})
     assert image.status_code == 200, image.text[:300]
     assert image.content.startswith(b"\x89PNG")
+    shown = _ok(stack.api("GET", f"/api/tasks/{tasks[0]['id']}"))["data"]["image"]
+    assert "/resolve/" in shown, shown  # what the editor loads: proxied through Label Studio
+    assert requests.get(f"{stack.ls_url}{shown}" if shown.startswith("/") else shown,
+                        headers={"Authorization": f"Token {stack.api_token}"},
+                        timeout=30).content == image.content
 
     # interactive: draw a box around the first layer's description on page 0
     layer = sample.truth[0]["layers"][0]
