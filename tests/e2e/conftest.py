@@ -22,7 +22,7 @@ from process_helpers import free_port, redis_server, stop, wait_http
 from s3_helpers import DUMMY_ENV, s3_test_client
 
 REPO = Path(__file__).resolve().parents[2]
-LS_TOKEN = "e2e0legacy0token0for0tests0only0000000000"
+LS_TOKEN = "e2e0legacy0token0for0tests0only000000000"  # 40 chars, as Label Studio stores
 LS_USER = "geologist@example.com"
 LS_PASSWORD = "e2e-password-123"
 LS_START_TIMEOUT = 300.0
