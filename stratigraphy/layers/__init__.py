@@ -84,6 +84,11 @@ _SAMPLE_HEADING = re.compile(
 )
 
 
+_SAMPLE_ID = re.compile(
+    r"^(p|pr|probe|e|ech|éch|c|camp|s|sample)\.?\s?\d{1,3}[a-z]?$", re.IGNORECASE
+)
+
+
 def _is_sample_table(column: DepthColumn, runs: list[Run]) -> bool:
     """A column headed by a sample title ('Proben', 'Échantillons') lists samples, not layers."""
     first = column.entries[0].bbox
@@ -93,7 +98,15 @@ def _is_sample_table(column: DepthColumn, runs: list[Run]) -> bool:
         r = run.bbox
         if first.y0 - 5 * h <= r.cy < first.y0 and (r.horizontal_overlap(box) > 0) and _SAMPLE_HEADING.search(run.text):
             return True
-    return False
+    # rows that start with a sample id left of the depth: 'P1 | 1.20 | ...'
+    labelled = 0
+    for entry in column.entries:
+        e = entry.bbox
+        left = [r for r in runs if r.bbox.x1 <= e.x0 and e.x0 - r.bbox.x1 < 15 * h
+                and r.bbox.vertical_overlap(e) >= 0.5 * e.height]
+        if left and _SAMPLE_ID.match(max(left, key=lambda r: r.bbox.x1).text):
+            labelled += 1
+    return labelled >= max(2, 0.6 * len(column.entries))
 
 
 def _drop_nested(results: list[ColumnLayers]) -> list[ColumnLayers]:

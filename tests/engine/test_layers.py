@@ -358,3 +358,10 @@ def test_text_upright_in_the_stored_frame_of_a_rotated_page() -> None:
     (bh,) = detect_boreholes([p])
     assert [l.description for l in bh.layers] == ["Humus", "Kies, sandig"]
     assert bh.layers[0].description_bbox == next(w.bbox for w in p.words if w.text == "Humus")
+
+
+def test_rows_labelled_with_sample_ids_are_samples() -> None:
+    rows = [("P1", 0.8, "Kies, sandig"), ("P2", 2.4, "Sand, siltig"), ("P3", 4.1, "Moräne")]
+    p = page(*[words(40, 100 + 20 * i, sid) + words(90, 100 + 20 * i, f"{d:.2f}") + words(150, 100 + 20 * i, t)
+               for i, (sid, d, t) in enumerate(rows)])
+    assert detect_boreholes([p]) == []
