@@ -104,8 +104,28 @@ def description_runs(column: DepthColumn, runs: list[Run], right_limit: float | 
             continue
         x_lo = min(r.bbox.x0 for r in cluster) - tol
         x_hi = max(r.bbox.x0 for r in cluster) + tol
-        return [r for r in pool if x_lo <= r.bbox.x0 <= x_hi]
+        chosen = [r for r in pool if x_lo <= r.bbox.x0 <= x_hi]
+        return chosen + _row_tails(chosen, pool, h)
     return []
+
+
+def _row_tails(chosen: list[Run], pool: list[Run], h: float) -> list[Run]:
+    """Rest of a line split off by a wide (justified) gap, inside the description column."""
+    if not chosen:
+        return []
+    right = max(r.bbox.x1 for r in chosen)
+    taken = {id(r) for r in chosen}
+    tails: list[Run] = []
+    for run in sorted(pool, key=lambda r: r.bbox.x0):
+        if id(run) in taken or run.bbox.x1 > right + h:
+            continue
+        for head in chosen + tails:
+            if (0 < run.bbox.x0 - head.bbox.x1 <= 4 * h
+                    and run.bbox.vertical_overlap(head.bbox) >= 0.5 * min(run.bbox.height, head.bbox.height)):
+                tails.append(run)
+                taken.add(id(run))
+                break
+    return tails
 
 
 def join_lines(words_by_line: list[list[Word]]) -> str:

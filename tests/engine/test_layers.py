@@ -365,3 +365,12 @@ def test_rows_labelled_with_sample_ids_are_samples() -> None:
     p = page(*[words(40, 100 + 20 * i, sid) + words(90, 100 + 20 * i, f"{d:.2f}") + words(150, 100 + 20 * i, t)
                for i, (sid, d, t) in enumerate(rows)])
     assert detect_boreholes([p]) == []
+
+
+def test_justified_line_split_by_a_wide_gap_stays_whole() -> None:
+    p = page(
+        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Humus, dunkelbraun, mit Wurzeln"),
+        words(50, 125, "0.30 - 2.20 m"), words(150, 125, "Kies,"), words(200, 125, "sandig, grau, gut gerundet"),
+    )
+    (bh,) = detect_boreholes([p])
+    assert [l.description for l in bh.layers] == ["Humus, dunkelbraun, mit Wurzeln", "Kies, sandig, grau, gut gerundet"]
