@@ -282,6 +282,44 @@ def _draw_header(pen: _Pen, meta: MetaTruth, lang: str, x: float, top: float, *,
     return y + 10
 
 
+_COLUMN_LABELS = {
+    "fr": ("SONDAGE", "COORDONNEES", "ALTITUDE DE DEPART", "DATE D'EXECUTION", "PROFONDEUR FINALE",
+           "NIVEAU D'EAU", "date", "profondeur"),
+    "de": ("Kernbohrung", "Koord.", "OK Terrain", "Bohrbeginn", "Bohrtiefe", "Grundwasser", "Datum", "Tiefe"),
+}
+
+
+def _draw_header_columns(pen: _Pen, meta: MetaTruth, lang: str, x: float, top: float) -> float:
+    """Header as a label column and a value column, groundwater as a small table of readings."""
+    name_l, coord_l, elev_l, date_l, total_l, gw_l, gw_date, gw_depth = _COLUMN_LABELS[lang]
+    vx = x + 130
+    y = top
+    rows = [(name_l, meta.name)]
+    if meta.east is not None and meta.north is not None:
+        rows.append((coord_l, f"Y = {_swiss(meta.east, ' ')}   X = {_swiss(meta.north, ' ')}"))
+    if meta.elevation is not None:
+        rows.append((elev_l, f"{_fmt(meta.elevation)} m"))
+    if meta.date:
+        rows.append((date_l, _date_text(meta.date)))
+    if meta.total_depth is not None:
+        rows.append((total_l, f"{_fmt(meta.total_depth)} m"))
+    for label, value in rows:
+        pen.text(x, y, label)
+        pen.text(vx, y, value)
+        y += 12
+    if meta.groundwater:
+        pen.text(x, y + 4, gw_l)
+        pen.text(vx, y + 4, gw_date)
+        pen.text(vx + 70, y + 4, gw_depth)
+        y += 16
+        for depth, date in meta.groundwater:
+            pen.text(vx, y, _date_text(date) if date else "-")
+            pen.text(vx + 70, y, f"{_fmt(depth)} m")
+            y += 12
+    pen.text(x + 400, top, "Echelle 1:100" if lang == "fr" else "Massstab 1:100")
+    return y + 10
+
+
 def _page_footer(pen: _Pen, number: int, total: int, lang: str) -> None:
     word = {"de": "Seite", "fr": "Page", "it": "Pagina", "en": "Page"}[lang]
     w, h = pen.page.rect.width, pen.page.rect.height
@@ -306,11 +344,11 @@ def _meta(rng: random.Random, name: str, total: float, lv03: bool = False,
 
 
 def _boundary_column(doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth,
-                     n_layers: int, *, print_zero: bool = True) -> _Borehole:
+                     n_layers: int, *, print_zero: bool = True, columns_header: bool = False) -> _Borehole:
     """Depth values at boundary heights above horizontal lines; descriptions right."""
     page = doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
-    top = _draw_header(pen, meta, lang, 50, 40)
+    top = (_draw_header_columns if columns_header else _draw_header)(pen, meta, lang, 50, 40)
     total = meta.total_depth or 10.0
     log_top, log_bottom = top + 30, A4[1] - 80
     scale = (log_bottom - log_top) / total
@@ -565,6 +603,18 @@ def boundary_column(seed: int = 1, lang: str = "de", n_layers: int = 6) -> Sampl
                   "boundary values above horizontal lines, descriptions right, scale ticks")
 
 
+def columns_header(seed: int = 9, lang: str = "fr") -> Sample:
+    """Boundary column log whose header is a label column beside a value column, with a water table."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "SC 21" if lang == "fr" else "KB 21", 10.0, lv03=True)
+    meta = MetaTruth(meta.name, meta.east, meta.north, meta.elevation, meta.date, meta.total_depth,
+                     meta.groundwater + ((round(meta.groundwater[0][0] + 0.35, 2), None),))
+    bh = _boundary_column(doc, rng, lang, meta, 5, columns_header=True)
+    return Sample(f"columns_header_{lang}_{seed}", _finish(doc), [bh.to_truth(0)],
+                  "header as label and value columns, groundwater table")
+
+
 def interval_text(seed: int = 2, lang: str = "de", n_layers: int = 6, comma: bool = False) -> Sample:
     rng = random.Random(seed)
     doc = fitz.open()
@@ -644,6 +694,8 @@ def all_samples() -> list[Sample]:
         page_break(6),
         rotated(7, 90),
         rotated(17, 270, interval_text),
+        columns_header(9, "fr"),
+        columns_header(19, "de"),
         scanned(8),
     ]
 

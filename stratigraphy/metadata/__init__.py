@@ -11,7 +11,7 @@ gets its own header.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from stratigraphy.geometry import BBox, rotate_bbox, unrotate_bbox
@@ -46,12 +46,12 @@ DRILL_DATE_RE = re.compile(
     re.IGNORECASE,
 )
 GENERIC_DATE_RE = re.compile(r"\b(?:datum|date|data)\b", re.IGNORECASE)
-TOTAL_DEPTH_RE = re.compile(
+TOTAL_LABEL = (
     r"(?:endtiefe|end-?teufe|bohrtiefe|gesamttiefe|totale?\s+tiefe|tiefe\s+total|profondeur\s+(?:finale|totale)|"
     r"prof\.\s*(?:finale|totale)|profondit[àa]\s+(?:finale|totale)|final\s+depth|total\s+depth|"
-    r"fin\s+du\s+forage|end\s+of\s+(?:hole|borehole))\D{0,25}?[-–]?\s?(\d{1,4}(?:[.,]\d{1,2})?)\s?m\b",
-    re.IGNORECASE,
+    r"fin\s+du\s+forage|end\s+of\s+(?:hole|borehole))"
 )
+TOTAL_DEPTH_RE = re.compile(TOTAL_LABEL + r"\D{0,25}?[-–]?\s?(\d{1,4}(?:[.,]\d{1,2})?)\s?m\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ class _Candidate:
 
 _ANY_LABEL_RE = re.compile(
     "|".join(r.pattern for r in (coords.LABEL_RE, elev.LABEL_RE, names.LABEL_RE, DRILL_DATE_RE,
-                                 GENERIC_DATE_RE, TOTAL_DEPTH_RE)),
+                                 GENERIC_DATE_RE)) + "|" + TOTAL_LABEL + "|" + gw.LABEL_RE.pattern,
     re.IGNORECASE,
 )
 
@@ -244,6 +244,29 @@ def _back(box: BBox, page_no: int, frames: dict[int, PageContent]) -> BBox:
     return unrotate_bbox(box, page.width, page.height, _reading_rotation(page))
 
 
+def _water_table(anchor: Snippet, phrases: Sequence[Snippet], add: Callable[..., None]) -> bool:
+    """Read up to six rows below ``anchor`` that hold a depth (and usually a date)."""
+    current = anchor
+    found = False
+    for _ in range(6):
+        nxt = below_neighbour(current, phrases, max_gap=3.0 * max(current.bbox.height, 6.0))
+        if nxt is None:
+            break
+        row = nxt
+        row_right = right_neighbour(nxt, phrases, max_gap=120.0)
+        if row_right is not None:
+            row = nxt.join(row_right)
+        readings = gw.find_readings(row.text, need_label=False)[:1]
+        has_date = bool(dates_mod.find_dates(row.text))
+        if not readings or (not has_date and not re.search(r"\d\s?m\b", row.text)):
+            break
+        for m in readings:
+            add(m.depth, m.date, m.elevation, row, m.start, m.end)
+            found = True
+        current = nxt
+    return found
+
+
 def _groundwater(phrases: Sequence[Snippet], region: Region | None) -> tuple[Groundwater, ...]:
     readings: list[Groundwater] = []
     seen: set[tuple[float, str | None]] = set()
@@ -274,21 +297,10 @@ def _groundwater(phrases: Sequence[Snippet], region: Region | None) -> tuple[Gro
                 break
         if found:
             continue
-        # a table under the label: rows with a date and a depth
-        current = phrase
-        for _ in range(6):
-            nxt = below_neighbour(current, phrases, max_gap=3.0 * max(current.bbox.height, 6.0))
-            if nxt is None:
+        # a table under the label, or under the column headings right of it: rows of date and depth
+        for anchor in [phrase] + ([right] if right is not None else []):
+            if _water_table(anchor, phrases, add):
                 break
-            row = nxt
-            row_right = right_neighbour(nxt, phrases, max_gap=120.0)
-            if row_right is not None:
-                row = nxt.join(row_right)
-            if not dates_mod.find_dates(row.text):
-                break
-            for m in gw.find_readings(row.text, need_label=False)[:1]:
-                add(m.depth, m.date, m.elevation, row, m.start, m.end)
-            current = nxt
     if region is not None:
         readings.sort(key=lambda g: _distance(g.bbox, g.page or 0, region) if g.bbox else 0.0)
     return tuple(readings)
