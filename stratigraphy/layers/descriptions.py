@@ -117,7 +117,7 @@ def _row_tails(chosen: list[Run], pool: list[Run], h: float) -> list[Run]:
     taken = {id(r) for r in chosen}
     tails: list[Run] = []
     for run in sorted(pool, key=lambda r: r.bbox.x0):
-        if id(run) in taken or run.bbox.x1 > right + h:
+        if id(run) in taken or run.bbox.x0 >= right:
             continue
         for head in chosen + tails:
             if (0 < run.bbox.x0 - head.bbox.x1 <= 4 * h
