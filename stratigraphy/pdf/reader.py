@@ -431,7 +431,7 @@ def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
         slots.append((y, y + crop.shape[0], px - pad, py - y))
         y += crop.shape[0] + pad
     try:
-        found = tesseract.image_to_words(Image.fromarray(sheet), languages=settings.ocr_languages, psm=11,
+        found = tesseract.image_to_words(Image.fromarray(sheet), languages=settings.outline_languages, psm=11,
                                          timeout=settings.ocr_timeout)
     except OcrEngineError as exc:
         log.warning("page %d: OCR of outline lettering failed: %s", number, exc.message)
