@@ -22,6 +22,8 @@ from stratigraphy.model import DepthInterval
 
 #: Deepest depth (m) accepted as a borehole depth; larger numbers are elevations, years, ids.
 MAX_DEPTH = 2000.0
+#: Thickest layer (m) an interval may describe; wider pairs are a depth and an elevation.
+MAX_THICKNESS = 150.0
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _UNIT = r"(?:m|m\.|mt|meter|metres?|mètres?|metri)"
@@ -125,9 +127,9 @@ def parse_depth_interval(text: str) -> DepthInterval | None:
     match = _INTERVAL_RE.search(clean)
     if match is not None:
         start, end = _num(match.group("a")), _num(match.group("b"))
-        if start is not None and end is not None and end > start:
+        if start is not None and end is not None and start < end <= start + MAX_THICKNESS:
             return DepthInterval(start, end)
-        return None
+        return None  # reversed, or a depth with an elevation ('-0.30 / 451.70')
     match = _OPEN_START_RE.search(clean)
     if match is not None:
         start = _num(match.group("a"))

@@ -64,7 +64,9 @@ def test_parse_depth_interval(text: str, expected: DepthInterval) -> None:
     assert got.end == pytest.approx(expected.end) if expected.end is not None else got.end is None
 
 
-@pytest.mark.parametrize("text", ["", "Kies, sandig", "2.00 - 1.00", "1.20 2.40 3.60", "1:100"])
+@pytest.mark.parametrize(
+    "text", ["", "Kies, sandig", "2.00 - 1.00", "1.20 2.40 3.60", "1:100", "-0.30 / 451.70"]
+)
 def test_parse_depth_interval_rejects(text: str) -> None:
     assert parse_depth_interval(text) is None
 
