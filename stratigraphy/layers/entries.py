@@ -119,6 +119,19 @@ def _interval_entry(run: Run) -> Entry | None:
     )
 
 
+def _drop_elevation(rest: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Words after a depth that print its elevation ('-0.30 / 451.70 m ü.M.')."""
+    texts = [w.text for w in rest]
+    if len(texts) >= 2 and texts[0] == "/":
+        elevation = parse_depth_value(texts[1])
+        if elevation is not None and elevation >= 100:
+            k = 2
+            while k < len(texts) and (_UNIT_WORD.match(texts[k]) or _OTHER_UNIT.match(texts[k])):
+                k += 1
+            return rest[k:]
+    return rest
+
+
 def _value_entry(run: Run) -> Entry | None:
     words = run.words
     first = words[0]
@@ -132,6 +145,7 @@ def _value_entry(run: Run) -> Entry | None:
     if n < len(words) and _UNIT_WORD.match(words[n].text):
         n += 1
     rest = words[n:]
+    rest = _drop_elevation(rest)
     if rest and (_OTHER_UNIT.match(rest[0].text) or rest[0].text.startswith(("ü", "ù", "/", ":"))):
         return None
     if rest and parse_depth_value(rest[0].text) is not None:

@@ -47,6 +47,7 @@ def test_runs_split_at_column_gaps() -> None:
         ("1.45 3.20 m Silt", EntryKind.INTERVAL, 1.45, 3.2),  # OCR lost the dash
         ("0.30 ÷ 1.20 m ghiaia", EntryKind.INTERVAL, 0.3, 1.2),
         ("ca. 2.50 m", EntryKind.VALUE, 2.5, None),
+        ("-0.30 / 451.70", EntryKind.VALUE, 0.3, None),  # depth / elevation
     ],
 )
 def test_entries(text: str, kind: EntryKind, start: float, end: float | None) -> None:
