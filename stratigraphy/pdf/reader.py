@@ -212,7 +212,26 @@ def text_layer_words(page: fitz.Page, number: int) -> list[Word]:
         if not area.contains_point(box.cx, box.cy):
             continue
         words.append(Word(text, box, number, int(block) * 1000 + int(line)))
-    return words
+    return _drop_scattered_letters(words)
+
+
+def _drop_scattered_letters(words: list[Word]) -> list[Word]:
+    """Drop text lines made of single letters spread apart (``W L Q a i a ...``).
+
+    Fonts without a usable character map give such lines: each glyph becomes a
+    one-letter word, and the letters do not spell what is printed.
+    """
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    bad: set[int] = set()
+    for key, members in lines.items():
+        if len(members) < 8:
+            continue
+        singles = [w for w in members if len(w.text) == 1 and w.text.isalpha()]
+        if len(singles) >= 0.8 * len(members):
+            bad.add(key)
+    return [w for w in words if w.line not in bad] if bad else words
 
 
 def _clean(text: str) -> str:

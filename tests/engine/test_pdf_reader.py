@@ -247,3 +247,14 @@ def test_sideways_text_layer_without_rotate_gets_a_text_rotation(turn: int) -> N
     page = read_pages(open_pdf(doc.tobytes()), SETTINGS)[0]
     assert (page.rotation, page.text_rotation) == (0, turn)
     assert page.words == upright.words  # same words and boxes: only the reading frame differs
+
+
+def test_lines_of_scattered_single_letters_are_dropped() -> None:
+    doc = fitz.open()
+    page = doc.new_page()
+    page.insert_text((50, 100), "W L Q a i a i e r n w s e u e w", fontsize=10)  # a font without a char map
+    for i in range(6):
+        page.insert_text((50, 140 + 14 * i), f"Kies, sandig, grau {i}.50 m", fontsize=10)
+    words = read_pages(open_pdf(doc.tobytes()), SETTINGS)[0].words
+    assert "Q" not in {w.text for w in words}
+    assert sum(1 for w in words if w.text == "Kies,") == 6
