@@ -178,8 +178,14 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
             limit = min(settings.ocr_max_pixels, settings.max_render_pixels)
             dpi = ocr_dpi = fit_dpi(width, height, settings.ocr_dpi, limit)
             gray = _render_gray(page, dpi)
-            ocr_words = ocr_image(gray, number, width, height, rotation, dpi, settings)
-            if settings.ocr_orientation and _readable_count(ocr_words) < SPARSE_OCR_WORDS:
+            try:
+                ocr_words = ocr_image(gray, number, width, height, rotation, dpi, settings)
+            except OcrEngineError as exc:
+                tesseract.probe()  # Tesseract missing or broken: that sinks every page, so raise
+                log.warning("page %d: OCR failed: %s (%s)", number, exc.message, exc.detail)
+                warnings.append(f"page {number}: OCR failed ({exc.message}); the page has no words")
+                ocr_words = []
+            if ocr_words and settings.ocr_orientation and _readable_count(ocr_words) < SPARSE_OCR_WORDS:
                 turned = _turned_reading(gray, ocr_words, number, width, height, rotation, dpi, settings)
                 if turned is not None:
                     ocr_words, text_rotation = turned
@@ -398,7 +404,11 @@ def _turned_reading(gray: np.ndarray, words: list[Word], number: int, width: flo
         return None
     turn = found[0]
     turned = np.ascontiguousarray(np.rot90(gray, k=-(turn // 90)))
-    again = ocr_image(turned, number, width, height, (rotation + turn) % 360, dpi, settings)
+    try:
+        again = ocr_image(turned, number, width, height, (rotation + turn) % 360, dpi, settings)
+    except OcrEngineError as exc:
+        log.warning("page %d: OCR of the turned page failed: %s", number, exc.message)
+        return None
     if _readable_count(again) <= _readable_count(words):
         return None
     return again, turn

@@ -258,3 +258,10 @@ def test_lines_of_scattered_single_letters_are_dropped() -> None:
     words = read_pages(open_pdf(doc.tobytes()), SETTINGS)[0].words
     assert "Q" not in {w.text for w in words}
     assert sum(1 for w in words if w.text == "Kies,") == 6
+
+
+def test_ocr_timeout_on_a_page_is_a_warning_not_a_failure() -> None:
+    scan = samples.image_only(samples.interval_text(2).pdf, dpi=200)
+    result = read_document(open_pdf(scan), SETTINGS.with_changes(ocr_timeout=0.01))
+    assert len(result.pages) == 1 and result.pages[0].words == ()
+    assert any("OCR failed" in w for w in result.warnings)
