@@ -63,13 +63,15 @@ def test_not_coordinates(text: str) -> None:
         ("Quota 273.50 m s.l.m.", 273.5),
         ("Elevation 402.10 m a.s.l.", 402.1),
         ("Kote 456 m ü.M.", 456.0),
+        ("Altitude: 512 m", 512.0),
     ],
 )
 def test_elevation(text: str, value: float | None) -> None:
     assert parse_elevation(text) == (pytest.approx(value) if value is not None else None)
 
 
-@pytest.mark.parametrize("text", ["Höhe 2.50 m", "Datum 1999", "Kote 1999", "Tiefe 668.99", "Massstab 1:100"])
+@pytest.mark.parametrize("text", ["Höhe 2.50 m", "Datum 1999", "Kote 1999", "Tiefe 668.99", "Massstab 1:100",
+                                  "Höhe Rohr 1000 mm", "Kote Auftrag 2013, Plan 455"])
 def test_not_elevation(text: str) -> None:
     assert parse_elevation(text) is None
 
