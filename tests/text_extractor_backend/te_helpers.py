@@ -86,3 +86,11 @@ def transcription(response: Any) -> str:
     text = result[0]["value"]["text"]
     assert isinstance(text, list) and len(text) == 1
     return str(text[0])
+
+
+def assert_valid_prediction(prediction: dict[str, Any]) -> None:
+    """Label Studio's own validator (label-studio-sdk) accepts the prediction for our config."""
+    from label_studio_sdk.label_interface import LabelInterface
+
+    errors = LabelInterface(LABEL_CONFIG).validate_prediction(prediction, return_errors=True)
+    assert errors == [], errors

@@ -17,7 +17,17 @@ from PIL import Image
 from label_studio_ml.storage.settings import StorageSettings
 from stratigraphy import samples
 from te_helpers import (
-    DPI, LABEL_CONFIG, interactive, make_client, page_png, percent_of, png_size, predict_body, region, transcription,
+    DPI,
+    LABEL_CONFIG,
+    assert_valid_prediction,
+    interactive,
+    make_client,
+    page_png,
+    percent_of,
+    png_size,
+    predict_body,
+    region,
+    transcription,
 )
 
 
@@ -68,6 +78,7 @@ def test_box_on_text_layer_page_gives_the_exact_words(local, digital) -> None:  
         for key in ("x", "y", "width", "height", "rotation"):
             assert textarea["value"][key] == box["value"][key]
         assert rect == box  # the drawn region comes back unchanged
+        assert_valid_prediction(response.get_json()["results"][0])
         assert isinstance(response.get_json()["results"][0]["model_version"], str)
 
 
@@ -182,6 +193,7 @@ def test_cropped_layer_task_without_context_is_ocrd_whole(local, digital) -> Non
     assert {k: item["value"][k] for k in ("x", "y", "width", "height")} == {"x": 0, "y": 0, "width": 100, "height": 100}
     assert (item["original_width"], item["original_height"]) == png_size(png)
     assert _similar(item["value"]["text"][0], expected) >= 0.85, item["value"]["text"]
+    assert_valid_prediction(prediction)
 
 
 def test_page_task_without_context_gets_no_transcription(local) -> None:  # type: ignore[no-untyped-def]
