@@ -46,7 +46,8 @@ _CONFUSIONS: tuple[tuple[str, str], ...] = (
     ("ö", "o"), ("ä", "a"), ("ü", "u"), ("r", "n"), ("n", "r"), ("J", "I"), ("i", "j"),
     # accents of one language read as those of another
     ("ä", "â"), ("a", "à"), ("a", "â"), ("e", "è"), ("e", "ê"), ("è", "é"), ("é", "è"),
-    ("o", "ô"), ("u", "ù"), ("u", "û"), ("i", "î"), ("c", "ç"), ("a", "ä"), ("o", "ö"), ("u", "ü"),
+    ("o", "ô"), ("u", "ù"), ("u", "û"), ("i", "î"), ("c", "ç"),
+    ("a", "ä"), ("o", "ö"), ("u", "ü"),
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,]\d+)?|\S", re.UNICODE)
@@ -78,7 +79,7 @@ def normalise_chars(text: str) -> str:
 
 
 def is_known(word: str, words: frozenset[str] | None = None) -> bool:
-    """True when ``word`` (any case) is in the lexicon, also after a German ending or as a compound."""
+    """True when ``word`` (any case) is in the lexicon, with a German ending or as a compound."""
     words = lexicon() if words is None else words
     low = word.lower()
     if low in words:
@@ -193,7 +194,8 @@ def _token_plausible(token: str) -> bool:
         return all(ch in _ORDINARY_SYMBOLS for ch in token)
     if re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*(?:m|cm|mm|%|°)?", core):
         return True  # numbers, depths, percentages
-    if re.fullmatch(r"(?:[^\W\d_]\.){1,3}(?:[^\W\d_])?", core + ("." if not core.endswith(".") else "")):
+    dotted = core if core.endswith(".") else core + "."
+    if re.fullmatch(r"(?:[^\W\d_]\.){1,3}(?:[^\W\d_])?", dotted):
         return True  # abbreviations like z.T., u.a.
     for part in re.split(r"[-'/.]", core):
         if not part:

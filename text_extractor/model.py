@@ -21,7 +21,13 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from label_studio_ml.errors import BackendError, BadRequest, ConfigError, InputDocumentError, NotFound
+from label_studio_ml.errors import (
+    BackendError,
+    BadRequest,
+    ConfigError,
+    InputDocumentError,
+    NotFound,
+)
 from label_studio_ml.model import LabelStudioMLBase
 from label_studio_ml.storage.pages import PageRef, locate_page
 from stratigraphy.pdf.reader import open_pdf
@@ -73,7 +79,9 @@ class TextExtractorModel(LabelStudioMLBase):
             try:
                 return replace(settings, ocr_languages=languages.strip())
             except ConfigError as exc:
-                raise BadRequest("extra_params.ocr_languages is invalid", detail=exc.message) from exc
+                raise BadRequest(
+                    "extra_params.ocr_languages is invalid", detail=exc.message
+                ) from exc
         return settings
 
     def _tags(self) -> Tags:
@@ -82,7 +90,7 @@ class TextExtractorModel(LabelStudioMLBase):
         except ValueError as exc:
             raise BadRequest(
                 "the label config has no <TextArea> pointing at an <Image>",
-                detail="add e.g. <TextArea name=\"transcription\" toName=\"image\" perRegion=\"true\"/>",
+                detail='add e.g. <TextArea name="transcription" toName="image" perRegion="true"/>',
             ) from exc
         return Tags(textarea, image, key)
 
@@ -97,7 +105,8 @@ class TextExtractorModel(LabelStudioMLBase):
         for task in tasks:
             try:
                 if interactive:
-                    out.append(self._interactive(task, context["result"], tags))  # type: ignore[index]
+                    results = context["result"]  # type: ignore[index]
+                    out.append(self._interactive(task, results, tags))
                 else:
                     out.append(self._preannotate(task, tags))
             except BackendError as exc:  # one task's failure does not sink the batch
@@ -129,7 +138,8 @@ class TextExtractorModel(LabelStudioMLBase):
         words = self._page_words(page, task_id) if page is not None else None
         found = transcribe(region, settings, page=words, gray=gray, context=context)
         text = apply_label(label, found.text)
-        log.info("task %s: %d characters from %s%s", task_id, len(text), found.source.value, context)
+        log.info("task %s: %d characters from %s%s",
+                 task_id, len(text), found.source.value, context)
 
         width = region_result.get("original_width")
         height = region_result.get("original_height")
@@ -144,7 +154,10 @@ class TextExtractorModel(LabelStudioMLBase):
             "type": "textarea",
             "origin": "manual",
             "value": {
-                "x": value["x"], "y": value["y"], "width": value["width"], "height": value["height"],
+                "x": value["x"],
+                "y": value["y"],
+                "width": value["width"],
+                "height": value["height"],
                 "rotation": value.get("rotation", 0) or 0,
                 "text": [text],
             },
@@ -165,7 +178,8 @@ class TextExtractorModel(LabelStudioMLBase):
             raise BadRequest(f"task {task_id} has no {tags.value_key!r} image")
         page = self._page_ref(data, tags.value_key)
         if page is not None and page.pdf and self._pdf_bytes(page.pdf, task_id) is not None:
-            log.info("task %s is a PDF page; pre-annotation is the stratigraphy backend's job", task_id)
+            log.info("task %s is a PDF page: pre-annotation is the stratigraphy backend's job",
+                     task_id)
             return []
         image = self._load_image(image_url, task_id)
         result = ocr_gray(image.gray, self._settings(), context=f" (task {task_id}, whole image)")
@@ -216,7 +230,8 @@ class TextExtractorModel(LabelStudioMLBase):
             try:
                 doc = open_pdf(data)
             except InputDocumentError as exc:
-                log.warning("task %s: PDF unusable, OCR of the image instead (%s)", task_id, exc.message)
+                log.warning("task %s: PDF unusable, OCR of the image instead (%s)",
+                            task_id, exc.message)
                 return None
             try:
                 if not 0 <= page.page_index < doc.page_count:
@@ -252,7 +267,9 @@ def decode_image(data: bytes, settings: TextExtractorSettings) -> PageImage:
             image = ImageOps.exif_transpose(raw)
             gray = to_gray(image)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise InputDocumentError("the task image cannot be read", detail=type(exc).__name__) from exc
+        raise InputDocumentError(
+            "the task image cannot be read", detail=type(exc).__name__
+        ) from exc
     return PageImage(np.ascontiguousarray(gray), int(gray.shape[1]), int(gray.shape[0]))
 
 

@@ -118,10 +118,14 @@ def noise_level(gray: np.ndarray) -> float:
 
 def denoise(gray: np.ndarray) -> np.ndarray:
     """Remove scanner speckle while keeping stroke edges (non-local means)."""
-    return cv2.fastNlMeansDenoising(gray, None, h=DENOISE_STRENGTH, templateWindowSize=7, searchWindowSize=15)
+    return cv2.fastNlMeansDenoising(
+        gray, None, h=DENOISE_STRENGTH, templateWindowSize=7, searchWindowSize=15
+    )
 
 
-def prepare(gray: np.ndarray, settings: TextExtractorSettings) -> tuple[np.ndarray, LineStats, float]:
+def prepare(
+    gray: np.ndarray, settings: TextExtractorSettings
+) -> tuple[np.ndarray, LineStats, float]:
     """Cleaned, upscaled grayscale crop (no border yet), its line stats and the scale."""
     if noise_level(gray) > NOISE_LIMIT:
         gray = denoise(gray)
@@ -140,7 +144,9 @@ def prepare(gray: np.ndarray, settings: TextExtractorSettings) -> tuple[np.ndarr
 
 def add_border(gray: np.ndarray) -> np.ndarray:
     """A white margin: Tesseract misreads glyphs that touch the image edge."""
-    return cv2.copyMakeBorder(gray, _BORDER, _BORDER, _BORDER, _BORDER, cv2.BORDER_CONSTANT, value=255)
+    return cv2.copyMakeBorder(
+        gray, _BORDER, _BORDER, _BORDER, _BORDER, cv2.BORDER_CONSTANT, value=255
+    )
 
 
 def choose_psm(stats: LineStats, width: int, height: int) -> int:
@@ -178,7 +184,10 @@ def _mean_conf(words: list[OcrWord]) -> float:
 
 def _read(image: np.ndarray, psm: int, settings: TextExtractorSettings) -> list[OcrWord]:
     return image_to_words(
-        Image.fromarray(image), languages=settings.ocr_languages, psm=psm, timeout=settings.ocr_timeout
+        Image.fromarray(image),
+        languages=settings.ocr_languages,
+        psm=psm,
+        timeout=settings.ocr_timeout,
     )
 
 

@@ -52,7 +52,8 @@ class TextExtractorSettings:
     the lexicon, is used without OCR; otherwise a fresh OCR is run and the more
     plausible text wins. ``ocr_numeric_languages``: the model used for boxes
     labelled with numbers (depths, coordinates, elevation), where the German
-    model misreads some digits (``3,5`` as ``3,9``). ``ocr_repair``: dictionary-aware repair of OCR confusions.
+    model misreads some digits (``3,5`` as ``3,9``). ``ocr_repair``: dictionary-aware
+    repair of OCR confusions.
     """
 
     ocr_languages: str = DEFAULT_OCR_LANGUAGES
@@ -80,7 +81,9 @@ class TextExtractorSettings:
         if not 1 <= self.ocr_max_upscale <= 8:
             raise ConfigError("OCR_MAX_UPSCALE must be between 1 and 8")
         if not 0 <= self.ocr_crop_pad <= 0.05:
-            raise ConfigError("OCR_CROP_PAD must be between 0 and 0.05 (fraction of the page width)")
+            raise ConfigError(
+                "OCR_CROP_PAD must be between 0 and 0.05 (fraction of the page width)"
+            )
         if not 0 <= self.text_layer_min_quality <= 1:
             raise ConfigError("TEXT_LAYER_MIN_QUALITY must be between 0 and 1")
         if not 0 <= self.text_layer_min_known <= 1:
