@@ -35,6 +35,8 @@ _CHAR_FIXES = {
     "\u2019": "'",
     "\u201a": ",",
     "\u00a0": " ",
+    "\u00ac": "-",  # "not" sign some OCR layers print for a hyphenation
+    "\u00ad": "-",  # soft hyphen at a printed line break
 }
 
 #: Single-character confusions of Tesseract on scanned print (both directions tried).
