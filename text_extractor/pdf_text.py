@@ -10,6 +10,7 @@ order in the displayed frame, words joined by one space, lines by one space
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import fitz
@@ -140,11 +141,27 @@ def order_lines(words: list[tuple[BBox, str, int]]) -> list[list[tuple[BBox, str
     return lines
 
 
+def to_box_frame(box: BBox, rotation: float) -> BBox:
+    """A displayed-frame box seen from a box rotated by ``rotation`` degrees (its own axes)."""
+    if abs(rotation) % 360 < 0.01:
+        return box
+    a = math.radians(-rotation)
+    ca, sa = math.cos(a), math.sin(a)
+    corners = [(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)]
+    xs = [x * ca - y * sa for x, y in corners]
+    ys = [x * sa + y * ca for x, y in corners]
+    return BBox(min(xs), min(ys), max(xs), max(ys))
+
+
 def layer_text(page: PageWords | fitz.Page, region: Region) -> LayerText:
-    """The text layer inside the box, in reading order ('' when the box holds no words)."""
+    """The text layer inside the box, in reading order ('' when the box holds no words).
+
+    Reading order is that of the box: for a rotated box, lines run along its width.
+    """
     if isinstance(page, fitz.Page):
         page = read_page_words(page)
-    words = words_in_region(page, region)
+    words = [(to_box_frame(box, region.rotation), text, key)
+             for box, text, key in words_in_region(page, region)]
     lines = order_lines(words)
     text = " ".join(" ".join(w[1] for w in line) for line in lines)
     return LayerText(" ".join(text.split()), len(words), page.scanned)

@@ -335,3 +335,38 @@ def test_project_ocr_languages_from_extra_params(local, scan) -> None:  # type: 
                                 "extra_params": {"ocr_languages": "deu"}})
     text = transcription(client.post("/predict", json=interactive("png/1/scan_0.png", [box])))
     assert _similar(text, layer["material_description"]) >= 0.85, text
+
+
+def test_rotated_box_over_vertical_text(tmp_path: Path) -> None:
+    """A box the annotator rotated by 270 degrees along text printed bottom-to-top."""
+    doc = fitz.open()
+    page = doc.new_page(width=300, height=400)
+    words = "Kies, sandig, grau"
+    page.insert_text((100, 300), words, fontsize=14, rotate=90)
+    rect = page.search_for("Kies")[0] | page.search_for("grau")[0]
+    pdf = doc.tobytes()
+    doc.close()
+    data = tmp_path / "data"
+    for folder in ("pdf/5", "png/5", "crops"):
+        (data / folder).mkdir(parents=True)
+    (data / "pdf" / "5" / "vertical.pdf").write_bytes(pdf)
+    png = page_png(pdf)
+    (data / "png" / "5" / "vertical_0.png").write_bytes(png)
+    (data / "crops" / "vertical.png").write_bytes(png)  # same picture, no PDF: OCR
+    width_px, height_px = png_size(png)
+    scale = DPI / 72
+    pad = 3.0
+    # origin at the bottom-left of the text; width runs up along the text, height to the right
+    geometry = {
+        "x": (rect.x0 - pad) * scale / width_px * 100,
+        "y": (rect.y1 + pad) * scale / height_px * 100,
+        "width": (rect.height + 2 * pad) * scale / width_px * 100,
+        "height": (rect.width + 2 * pad) * scale / height_px * 100,
+        "rotation": 270,
+    }
+    client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
+    box = region(geometry)
+    from_layer = transcription(client.post("/predict", json=interactive("png/5/vertical_0.png", [box])))
+    assert from_layer == words
+    from_ocr = transcription(client.post("/predict", json=interactive("crops/vertical.png", [box])))
+    assert _similar(from_ocr, words) >= 0.85, from_ocr
