@@ -563,8 +563,6 @@ def rotate_document(pdf: bytes, truth: list[dict[str, Any]], rotation: int) -> t
     truth = json.loads(json.dumps(truth))
     for bh in truth:
         for layer in bh["layers"]:
-            pages = layer.get("depth_rects_pages") or [layer["page"]] * len(layer["depth_rects"])
-            del pages
             layer["material_description_rect"] = _unrot(layer["material_description_rect"], rotation)
             layer["depth_rects"] = [_unrot(r, rotation) for r in layer["depth_rects"]]
     return _finish(out), truth

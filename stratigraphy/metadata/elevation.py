@@ -55,16 +55,18 @@ def find_elevation(text: str) -> ElevationMatch | None:
             continue
         after = text[m.end() : m.end() + 16]
         with_unit = UNIT_RE.match(after) is not None
-        labelled = label is not None and label.start() < m.start()
-        unit_before = UNIT_ANYWHERE_RE.search(text[: m.start()]) is not None and m.start() - (label.end() if label else 0) < 30
-        if with_unit or (labelled and (unit_before or m.start() - label.end() < 40)):  # type: ignore[union-attr]
-            if not re.search(r"[.,]", m.group(1)) and not (with_unit or unit_before):
-                # a bare integer after a label: only with a height unit, or metres right after
-                # a label close by ("Altitude: 512 m"); years and ids have neither
-                near = label is not None and m.start() - label.end() < 12
-                if not (near and re.match(r"\s?m\b(?!m)", after)):
-                    continue
-            return ElevationMatch(value, m.start(1), m.end(1), labelled, with_unit or unit_before)
+        # characters between the end of the label and the number (None: no label before it)
+        gap = m.start() - label.end() if label is not None and label.start() < m.start() else None
+        unit_before = (UNIT_ANYWHERE_RE.search(text[: m.start()]) is not None
+                       and m.start() - (label.end() if label else 0) < 30)
+        if not (with_unit or (gap is not None and (unit_before or gap < 40))):
+            continue
+        if not re.search(r"[.,]", m.group(1)) and not (with_unit or unit_before):
+            # a bare integer after a label: only with metres right after a label close by
+            # ("Altitude: 512 m"); years and ids have neither
+            if not (gap is not None and gap < 12 and re.match(r"\s?m\b(?!m)", after)):
+                continue
+        return ElevationMatch(value, m.start(1), m.end(1), gap is not None, with_unit or unit_before)
     return None
 
 
