@@ -87,3 +87,14 @@ def test_benchmark_coordinates_and_elevation(name: str) -> None:
     assert meta.elevation is not None and abs(meta.elevation.value - want["reference_elevation"]) <= 0.05
     assert meta.drilling_date == want["drilling_date"]
     assert len(water) == len(truth["groundwater"])
+
+
+def test_rotate_flag_on_a_page_whose_text_is_upright_in_the_stored_frame() -> None:
+    import fitz
+
+    sample = samples.boundary_column(1)
+    doc = fitz.open(stream=sample.pdf, filetype="pdf")
+    doc[0].set_rotation(90)  # a wrong /Rotate: the text is upright without it
+    pages = read_pages(open_pdf(doc.tobytes()), SETTINGS)
+    assert (pages[0].rotation, pages[0].text_rotation) == (90, 270)
+    _check(pages, sample.truth[0])
