@@ -13,7 +13,6 @@ import shutil
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pytesseract
 from PIL import Image
 
 from label_studio_ml.errors import OcrEngineError
@@ -22,6 +21,13 @@ from stratigraphy.geometry import BBox
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGES = "deu+fra+ita+eng"
+
+
+def _tess():  # noqa: ANN202 - the pytesseract module
+    """pytesseract, imported on first use: it imports pandas when that is installed (~0.3 s)."""
+    import pytesseract
+
+    return pytesseract
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +55,16 @@ class TesseractProbe:
 @lru_cache(maxsize=1)
 def probe() -> TesseractProbe:
     """Check once per process that Tesseract runs and which languages it has."""
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+    if shutil.which(_tess().pytesseract.tesseract_cmd) is None:
         raise OcrEngineError(
             "Tesseract is not installed",
             detail="install it, e.g. apt-get install tesseract-ocr tesseract-ocr-deu "
             "tesseract-ocr-fra tesseract-ocr-ita",
         )
     try:
-        version = str(pytesseract.get_tesseract_version())
-        languages = frozenset(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractError, OSError) as exc:
+        version = str(_tess().get_tesseract_version())
+        languages = frozenset(_tess().get_languages(config=""))
+    except (_tess().TesseractError, OSError) as exc:
         raise OcrEngineError("Tesseract does not run", detail=str(exc)) from exc
     return TesseractProbe(version=version, languages=languages)
 
@@ -98,16 +104,16 @@ def image_to_words(
     """Words with pixel boxes, in Tesseract's reading order."""
     _single_threaded()
     try:
-        data = pytesseract.image_to_data(
+        data = _tess().image_to_data(
             image,
             lang=usable_languages(languages),
             config=_config(psm, extra_config),
-            output_type=pytesseract.Output.DICT,
+            output_type=_tess().Output.DICT,
             timeout=timeout,
         )
     except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
         raise OcrEngineError("Tesseract timed out", detail=f"limit {timeout:.0f} s") from exc
-    except (pytesseract.TesseractError, OSError) as exc:
+    except (_tess().TesseractError, OSError) as exc:
         raise OcrEngineError("Tesseract failed", detail=str(exc)[:300]) from exc
     words: list[OcrWord] = []
     for i, text in enumerate(data["text"]):
@@ -142,7 +148,7 @@ def image_to_string(
     _single_threaded()
     try:
         return str(
-            pytesseract.image_to_string(
+            _tess().image_to_string(
                 image,
                 lang=usable_languages(languages),
                 config=_config(psm, extra_config),
@@ -151,7 +157,7 @@ def image_to_string(
         )
     except RuntimeError as exc:
         raise OcrEngineError("Tesseract timed out", detail=f"limit {timeout:.0f} s") from exc
-    except (pytesseract.TesseractError, OSError) as exc:
+    except (_tess().TesseractError, OSError) as exc:
         raise OcrEngineError("Tesseract failed", detail=str(exc)[:300]) from exc
 
 
@@ -162,11 +168,11 @@ def detect_orientation(image: Image.Image, *, timeout: float = 30.0) -> tuple[in
     """
     _single_threaded()
     try:
-        data = pytesseract.image_to_osd(image, config="--psm 0", output_type=pytesseract.Output.DICT,
+        data = _tess().image_to_osd(image, config="--psm 0", output_type=_tess().Output.DICT,
                                         timeout=timeout)
     except RuntimeError as exc:
         raise OcrEngineError("Tesseract timed out", detail=f"limit {timeout:.0f} s") from exc
-    except pytesseract.TesseractError:
+    except _tess().TesseractError:
         return None  # "Too few characters" and similar: no orientation to report
     except OSError as exc:
         raise OcrEngineError("Tesseract failed", detail=str(exc)[:300]) from exc
