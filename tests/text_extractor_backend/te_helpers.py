@@ -23,9 +23,10 @@ LABEL_CONFIG = (REPO_ROOT / "data" / "label_config.xml").read_text("utf-8")
 DPI = 150
 
 
-def make_client(storage: StorageSettings, model_dir: Path, **settings: Any):  # type: ignore[no-untyped-def]
+def make_client(storage: StorageSettings, model_dir: Path, **settings: Any):
     services = Services.build(TextExtractorSettings(**settings), storage)
-    app = create_app(TextExtractorModel, services=services, settings=SDKSettings(model_dir=model_dir))
+    sdk = SDKSettings(model_dir=model_dir)
+    app = create_app(TextExtractorModel, services=services, settings=sdk)
     return app.test_client()
 
 
@@ -38,7 +39,9 @@ def png_size(png: bytes) -> tuple[int, int]:
         return image.size
 
 
-def percent_of(pdf: bytes, rect: list[float], page_index: int = 0, pad: float = 1.0) -> dict[str, float]:
+def percent_of(
+    pdf: bytes, rect: list[float], page_index: int = 0, pad: float = 1.0
+) -> dict[str, float]:
     """Label Studio percent geometry of a PDF-point rect (unrotated frame), padded by ``pad`` pt."""
     doc = fitz.open(stream=pdf, filetype="pdf")
     page = doc[page_index]
@@ -49,8 +52,12 @@ def percent_of(pdf: bytes, rect: list[float], page_index: int = 0, pad: float = 
     return {"x": x, "y": y, "width": w, "height": h, "rotation": 0}
 
 
-def region(geometry: dict[str, float], label: str = "Material Description", size: tuple[int, int] | None = None,
-           region_id: str = "r1xYz") -> dict[str, Any]:
+def region(
+    geometry: dict[str, float],
+    label: str = "Material Description",
+    size: tuple[int, int] | None = None,
+    region_id: str = "r1xYz",
+) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": region_id, "from_name": "label", "to_name": "image", "type": "rectanglelabels",
         "origin": "manual", "image_rotation": 0,
@@ -61,10 +68,13 @@ def region(geometry: dict[str, float], label: str = "Material Description", size
     return item
 
 
-def predict_body(image: str, context: dict[str, Any] | None, task_id: int = 7, **data: Any) -> dict[str, Any]:
+def predict_body(
+    image: str, context: dict[str, Any] | None, task_id: int = 7, **data: Any
+) -> dict[str, Any]:
     """A /predict body shaped like Label Studio 1.23's (interactive when ``context`` is given)."""
     task = {
-        "id": task_id, "data": {"image": image, **data}, "meta": {}, "annotations": [], "drafts": [],
+        "id": task_id, "data": {"image": image, **data}, "meta": {}, "annotations": [],
+        "drafts": [],
         "predictions": [], "project": 1, "inner_id": task_id, "total_annotations": 0,
         "cancelled_annotations": 0, "total_predictions": 0, "updated_by": None,
     }
@@ -94,3 +104,8 @@ def assert_valid_prediction(prediction: dict[str, Any]) -> None:
 
     errors = LabelInterface(LABEL_CONFIG).validate_prediction(prediction, return_errors=True)
     assert errors == [], errors
+
+
+def ask(client: Any, image: str, regions: list[dict[str, Any]]) -> str:
+    """POST an interactive /predict for ``regions`` on ``image`` and return the transcription."""
+    return transcription(client.post("/predict", json=interactive(image, regions)))

@@ -19,6 +19,7 @@ from stratigraphy import samples
 from te_helpers import (
     DPI,
     LABEL_CONFIG,
+    ask,
     assert_valid_prediction,
     interactive,
     make_client,
@@ -46,7 +47,7 @@ def scan() -> samples.Sample:
 
 
 @pytest.fixture()
-def local(tmp_path: Path, digital: samples.Sample, scan: samples.Sample):  # type: ignore[no-untyped-def]
+def local(tmp_path: Path, digital: samples.Sample, scan: samples.Sample):
     data = tmp_path / "data"
     for name, sample in (("digital", digital), ("scan", scan)):
         (data / "pdf" / "1").mkdir(parents=True, exist_ok=True)
@@ -61,7 +62,7 @@ def _layer(sample: samples.Sample, index: int) -> dict:  # type: ignore[type-arg
     return sample.truth[0]["layers"][index]
 
 
-def test_box_on_text_layer_page_gives_the_exact_words(local, digital) -> None:  # type: ignore[no-untyped-def]
+def test_box_on_text_layer_page_gives_the_exact_words(local, digital) -> None:
     client, data = local
     size = png_size((data / "png/1/digital_0.png").read_bytes())
     for index in (0, 2, 3):
@@ -82,7 +83,7 @@ def test_box_on_text_layer_page_gives_the_exact_words(local, digital) -> None:  
         assert isinstance(response.get_json()["results"][0]["model_version"], str)
 
 
-def test_last_region_of_the_context_is_transcribed(local, digital) -> None:  # type: ignore[no-untyped-def]
+def test_last_region_of_the_context_is_transcribed(local, digital) -> None:
     client, _ = local
     first, second = _layer(digital, 0), _layer(digital, 1)
     older = region(percent_of(digital.pdf, first["material_description_rect"]), region_id="old")
@@ -94,26 +95,27 @@ def test_last_region_of_the_context_is_transcribed(local, digital) -> None:  # t
     assert transcription(response) == second["material_description"]
     assert response.get_json()["results"][0]["result"][0]["id"] == "new"
     # the transcription of an earlier region coming last does not count as a drawn box
-    response = client.post("/predict", json=interactive("png/1/digital_0.png", [newer, older, older_text]))
+    context = [newer, older, older_text]
+    response = client.post("/predict", json=interactive("png/1/digital_0.png", context))
     assert transcription(response) == first["material_description"]
     assert response.get_json()["results"][0]["result"][1] == older
 
 
-def test_box_on_image_only_page_is_read_by_ocr(local, scan) -> None:  # type: ignore[no-untyped-def]
+def test_box_on_image_only_page_is_read_by_ocr(local, scan) -> None:
     client, _ = local
     for index in (0, 3):
         layer = _layer(scan, index)
         box = region(percent_of(scan.pdf, layer["material_description_rect"]))
-        text = transcription(client.post("/predict", json=interactive("png/1/scan_0.png", [box])))
+        text = ask(client, "png/1/scan_0.png", [box])
         assert _similar(text, layer["material_description"]) >= 0.85, text
 
 
-def test_depth_interval_label_is_normalised(local, digital) -> None:  # type: ignore[no-untyped-def]
+def test_depth_interval_label_is_normalised(local, digital) -> None:
     client, _ = local
     for index in (0, 1, 4):
         layer = _layer(digital, index)
         box = region(percent_of(digital.pdf, layer["depth_rects"][0]), label="Depth Interval")
-        text = transcription(client.post("/predict", json=interactive("png/1/digital_0.png", [box])))
+        text = ask(client, "png/1/digital_0.png", [box])
         depth = layer["depth_interval"]
         assert text == f"start: {depth['start']:g} end: {depth['end']:g}"
 
@@ -129,45 +131,45 @@ def test_depth_interval_from_ocr_with_commas_and_negative_french_depths(tmp_path
     (data / "crops" / "depths.png").write_bytes(page_png(pdf))  # no PDF behind it: OCR
     client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
     top = region(percent_of(pdf, [15, 22, 160, 46], pad=2), label="Depth Interval")
-    assert transcription(client.post("/predict", json=interactive("crops/depths.png", [top]))) == "start: 1.2 end: 2.4"
+    assert ask(client, "crops/depths.png", [top]) == "start: 1.2 end: 2.4"
     single = region(percent_of(pdf, [15, 72, 60, 96], pad=2), label="Depth Interval")
-    assert transcription(client.post("/predict", json=interactive("crops/depths.png", [single]))) == "start: 3.5 end: "
+    assert ask(client, "crops/depths.png", [single]) == "start: 3.5 end: "
 
 
-def test_coordinates_and_elevation_labels(local, digital) -> None:  # type: ignore[no-untyped-def]
+def test_coordinates_and_elevation_labels(local, digital) -> None:
     client, _ = local
     doc = fitz.open(stream=digital.pdf, filetype="pdf")
     coords_rect = doc[0].search_for("2'549'649 / 1'114'008")[0]
     elevation_rect = doc[0].search_for("Kote 382.88 m")[0]
     doc.close()
     box = region(percent_of(digital.pdf, list(coords_rect)), label="Coordinates")
-    text = transcription(client.post("/predict", json=interactive("png/1/digital_0.png", [box])))
+    text = ask(client, "png/1/digital_0.png", [box])
     assert text == "2549649 / 1114008"
     box = region(percent_of(digital.pdf, list(elevation_rect)), label="Elevation")
-    text = transcription(client.post("/predict", json=interactive("png/1/digital_0.png", [box])))
+    text = ask(client, "png/1/digital_0.png", [box])
     assert text == "382.88"
 
 
-def test_box_outside_the_image_gives_empty_text(local) -> None:  # type: ignore[no-untyped-def]
+def test_box_outside_the_image_gives_empty_text(local) -> None:
     client, data = local
     (data / "crops").mkdir()
     (data / "crops" / "page.png").write_bytes((data / "png/1/digital_0.png").read_bytes())
     box = region({"x": 105.0, "y": 20.0, "width": 30.0, "height": 10.0, "rotation": 0})
-    assert transcription(client.post("/predict", json=interactive("crops/page.png", [box]))) == ""
+    assert ask(client, "crops/page.png", [box]) == ""
     # partly outside: clamped to the image, the inside part is read
     box = region({"x": -5.0, "y": -5.0, "width": 200.0, "height": 12.5, "rotation": 0})
-    text = transcription(client.post("/predict", json=interactive("crops/page.png", [box])))
+    text = ask(client, "crops/page.png", [box])
     assert "SB 12" in text
 
 
-def test_empty_crop_gives_empty_text_not_an_error(local) -> None:  # type: ignore[no-untyped-def]
+def test_empty_crop_gives_empty_text_not_an_error(local) -> None:
     client, data = local
     (data / "crops").mkdir()
     (data / "crops" / "page.png").write_bytes((data / "png/1/digital_0.png").read_bytes())
     blank = region({"x": 60.0, "y": 90.0, "width": 20.0, "height": 5.0, "rotation": 0})
-    assert transcription(client.post("/predict", json=interactive("crops/page.png", [blank]))) == ""
+    assert ask(client, "crops/page.png", [blank]) == ""
     zero = region({"x": 30.0, "y": 30.0, "width": 0.0, "height": 0.0, "rotation": 0})
-    assert transcription(client.post("/predict", json=interactive("crops/page.png", [zero]))) == ""
+    assert ask(client, "crops/page.png", [zero]) == ""
 
 
 def _layer_crop(sample: samples.Sample, index: int) -> tuple[bytes, str]:
@@ -180,7 +182,7 @@ def _layer_crop(sample: samples.Sample, index: int) -> tuple[bytes, str]:
     return png, layer["material_description"]
 
 
-def test_cropped_layer_task_without_context_is_ocrd_whole(local, digital) -> None:  # type: ignore[no-untyped-def]
+def test_cropped_layer_task_without_context_is_ocrd_whole(local, digital) -> None:
     client, data = local
     png, expected = _layer_crop(digital, 3)
     (data / "crops").mkdir()
@@ -189,14 +191,16 @@ def test_cropped_layer_task_without_context_is_ocrd_whole(local, digital) -> Non
     assert response.status_code == 200, response.get_json()
     prediction = response.get_json()["results"][0]
     (item,) = prediction["result"]
-    assert item["type"] == "textarea" and item["from_name"] == "transcription" and item["to_name"] == "image"
-    assert {k: item["value"][k] for k in ("x", "y", "width", "height")} == {"x": 0, "y": 0, "width": 100, "height": 100}
+    names = (item["type"], item["from_name"], item["to_name"])
+    assert names == ("textarea", "transcription", "image")
+    geometry = {k: item["value"][k] for k in ("x", "y", "width", "height")}
+    assert geometry == {"x": 0, "y": 0, "width": 100, "height": 100}
     assert (item["original_width"], item["original_height"]) == png_size(png)
     assert _similar(item["value"]["text"][0], expected) >= 0.85, item["value"]["text"]
     assert_valid_prediction(prediction)
 
 
-def test_page_task_without_context_gets_no_transcription(local) -> None:  # type: ignore[no-untyped-def]
+def test_page_task_without_context_gets_no_transcription(local) -> None:
     client, _ = local
     response = client.post("/predict", json=predict_body("png/1/digital_0.png", None))
     assert response.status_code == 200
@@ -204,7 +208,7 @@ def test_page_task_without_context_gets_no_transcription(local) -> None:  # type
 
 
 @pytest.mark.parametrize("orientation,rotate", [(6, 90), (8, -90)])
-def test_exif_rotated_image_is_read_upright(local, digital, orientation: int, rotate: int) -> None:  # type: ignore[no-untyped-def]
+def test_exif_rotated_image_is_read_upright(local, digital, orientation: int, rotate: int) -> None:
     client, data = local
     png, expected = _layer_crop(digital, 2)
     upright = Image.open(io.BytesIO(png)).convert("RGB")
@@ -218,7 +222,7 @@ def test_exif_rotated_image_is_read_upright(local, digital, orientation: int, ro
     # the box in percent of the image as the browser shows it (upright)
     box = region({"x": 0.0, "y": 0.0, "width": 100.0, "height": 100.0, "rotation": 0},
                  size=upright.size)
-    text = transcription(client.post("/predict", json=interactive("crops/photo.jpg", [box])))
+    text = ask(client, "crops/photo.jpg", [box])
     assert _similar(text, expected) >= 0.85, text
 
 
@@ -232,11 +236,11 @@ def test_rotated_pdf_page_text_layer(tmp_path: Path) -> None:
     client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
     for layer in sample.truth[0]["layers"][:3]:
         box = region(percent_of(sample.pdf, layer["material_description_rect"]))
-        text = transcription(client.post("/predict", json=interactive("png/2/rot_0.png", [box])))
+        text = ask(client, "png/2/rot_0.png", [box])
         assert text == layer["material_description"]
 
 
-def test_s3_storage(tmp_path: Path, s3_bucket, s3_settings, digital, scan) -> None:  # type: ignore[no-untyped-def]
+def test_s3_storage(tmp_path: Path, s3_bucket, s3_settings, digital, scan) -> None:
     from s3_helpers import s3_test_client
 
     endpoint, bucket = s3_bucket
@@ -247,16 +251,17 @@ def test_s3_storage(tmp_path: Path, s3_bucket, s3_settings, digital, scan) -> No
     client = make_client(s3_settings(endpoint, bucket), tmp_path / "models")
     layer = _layer(digital, 1)
     box = region(percent_of(digital.pdf, layer["material_description_rect"]))
-    response = client.post("/predict", json=interactive(f"s3://{bucket}/png/3/digital_0.png", [box]))
+    image = f"s3://{bucket}/png/3/digital_0.png"
+    response = client.post("/predict", json=interactive(image, [box]))
     assert transcription(response) == layer["material_description"]
     # no PDF in the bucket for this page: OCR of the page image fetched from S3
     layer = _layer(scan, 1)
     box = region(percent_of(scan.pdf, layer["material_description_rect"]))
-    text = transcription(client.post("/predict", json=interactive(f"s3://{bucket}/png/3/scan_0.png", [box])))
+    text = ask(client, f"s3://{bucket}/png/3/scan_0.png", [box])
     assert _similar(text, layer["material_description"]) >= 0.85, text
 
 
-def test_missing_image_is_a_json_error(local) -> None:  # type: ignore[no-untyped-def]
+def test_missing_image_is_a_json_error(local) -> None:
     client, _ = local
     box = region({"x": 1.0, "y": 1.0, "width": 10.0, "height": 5.0, "rotation": 0})
     response = client.post("/predict", json=interactive("crops/nothing.png", [box]))
@@ -265,9 +270,10 @@ def test_missing_image_is_a_json_error(local) -> None:  # type: ignore[no-untype
     assert set(body) >= {"error", "detail", "request_id"} and "Traceback" not in str(body)
 
 
-def test_context_without_geometry_is_a_bad_request(local) -> None:  # type: ignore[no-untyped-def]
+def test_context_without_geometry_is_a_bad_request(local) -> None:
     client, _ = local
-    bad = {"id": "x", "from_name": "label", "to_name": "image", "type": "rectanglelabels", "value": {}}
+    bad = {"id": "x", "from_name": "label", "to_name": "image", "type": "rectanglelabels",
+           "value": {}}
     response = client.post("/predict", json=interactive("png/1/digital_0.png", [bad]))
     assert response.status_code == 400
     assert response.get_json()["error"] == "bad_request"
@@ -278,13 +284,14 @@ def _garble(text: str) -> str:
     return text.replace("i", "l").replace("e", "c").replace("n", "u")
 
 
-def test_bad_ocr_text_layer_of_a_scan_loses_to_a_fresh_ocr(tmp_path: Path, scan) -> None:  # type: ignore[no-untyped-def]
+def test_bad_ocr_text_layer_of_a_scan_loses_to_a_fresh_ocr(tmp_path: Path, scan) -> None:
     doc = fitz.open(stream=scan.pdf, filetype="pdf")
     page = doc[0]
     layers = scan.truth[0]["layers"]
     for layer in layers:  # an invisible, garbled OCR layer over each description
         x0, y0, _x1, y1 = layer["material_description_rect"]
-        page.insert_text((x0, y1 - 2), _garble(layer["material_description"]), fontsize=9, render_mode=3)
+        garbled = _garble(layer["material_description"])
+        page.insert_text((x0, y1 - 2), garbled, fontsize=9, render_mode=3)
     good = layers[1]
     x0, y0, _x1, y1 = layers[2]["material_description_rect"]
     pdf = doc.tobytes()
@@ -297,12 +304,12 @@ def test_bad_ocr_text_layer_of_a_scan_loses_to_a_fresh_ocr(tmp_path: Path, scan)
     client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
     for layer in (layers[0], good):
         box = region(percent_of(pdf, layer["material_description_rect"]))
-        text = transcription(client.post("/predict", json=interactive("png/4/old_0.png", [box])))
+        text = ask(client, "png/4/old_0.png", [box])
         assert _similar(text, layer["material_description"]) >= 0.85, text
         assert text != _garble(layer["material_description"])
 
 
-def test_good_ocr_text_layer_of_a_scan_is_used_as_is(tmp_path: Path, scan) -> None:  # type: ignore[no-untyped-def]
+def test_good_ocr_text_layer_of_a_scan_is_used_as_is(tmp_path: Path, scan) -> None:
     doc = fitz.open(stream=scan.pdf, filetype="pdf")
     page = doc[0]
     layer = scan.truth[0]["layers"][1]
@@ -318,10 +325,10 @@ def test_good_ocr_text_layer_of_a_scan_is_used_as_is(tmp_path: Path, scan) -> No
     (data / "png" / "4" / "old_0.png").write_bytes(page_png(pdf))
     client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
     box = region(percent_of(pdf, layer["material_description_rect"]))
-    assert transcription(client.post("/predict", json=interactive("png/4/old_0.png", [box]))) == marker
+    assert ask(client, "png/4/old_0.png", [box]) == marker
 
 
-def test_project_ocr_languages_from_extra_params(local, scan) -> None:  # type: ignore[no-untyped-def]
+def test_project_ocr_languages_from_extra_params(local, scan) -> None:
     client, _ = local
     setup = client.post("/setup", json={"project": "1.1795363490", "schema": LABEL_CONFIG,
                                         "extra_params": {"ocr_languages": "deu; rm"}})
@@ -333,7 +340,7 @@ def test_project_ocr_languages_from_extra_params(local, scan) -> None:  # type: 
     assert response.get_json()["error"] == "bad_request"
     client.post("/setup", json={"project": "1.1795363490", "schema": LABEL_CONFIG,
                                 "extra_params": {"ocr_languages": "deu"}})
-    text = transcription(client.post("/predict", json=interactive("png/1/scan_0.png", [box])))
+    text = ask(client, "png/1/scan_0.png", [box])
     assert _similar(text, layer["material_description"]) >= 0.85, text
 
 
@@ -366,7 +373,7 @@ def test_rotated_box_over_vertical_text(tmp_path: Path) -> None:
     }
     client = make_client(StorageSettings(storage="local", data_dir=data), tmp_path / "models")
     box = region(geometry)
-    from_layer = transcription(client.post("/predict", json=interactive("png/5/vertical_0.png", [box])))
+    from_layer = ask(client, "png/5/vertical_0.png", [box])
     assert from_layer == words
-    from_ocr = transcription(client.post("/predict", json=interactive("crops/vertical.png", [box])))
+    from_ocr = ask(client, "crops/vertical.png", [box])
     assert _similar(from_ocr, words) >= 0.85, from_ocr

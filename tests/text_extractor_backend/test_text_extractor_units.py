@@ -168,7 +168,7 @@ def test_lru_cache_keeps_recent_values_and_never_caches_none() -> None:
     cache: LruCache[int | None] = LruCache(2)
     calls: list[str] = []
 
-    def loader(key: str, value: int | None):  # type: ignore[no-untyped-def]
+    def loader(key: str, value: int | None):
         def load() -> int | None:
             calls.append(key)
             return value
