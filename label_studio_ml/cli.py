@@ -61,6 +61,9 @@ def gunicorn_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str
         "--timeout", str(args.timeout),
         "--graceful-timeout", "30",
         "--log-level", args.log_level.lower(),
+        # gunicorn's control socket has one default path per user: two backends
+        # started side by side would take it from each other
+        "--no-control-socket",
     ]  # fmt: skip
     if args.preload:
         argv.append("--preload")

@@ -20,7 +20,7 @@ trap stop INT TERM EXIT
 start() { # name port module
   echo "starting $1 on http://$HOST:$2"
   "$VENV/bin/gunicorn" --bind "$HOST:$2" --workers "$WORKERS" --threads "$THREADS" \
-    --timeout 300 --graceful-timeout 10 --access-logfile - --name "$1" "$3" &
+    --timeout 300 --graceful-timeout 10 --no-control-socket --name "$1" "$3" &
   pids+=($!)
 }
 start stratigraphy-ml-backend "${STRATIGRAPHY_PORT:-9090}" stratigraphy_ml_backend.wsgi:app

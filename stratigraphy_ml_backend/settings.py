@@ -10,6 +10,7 @@ from pathlib import Path
 
 from label_studio_ml.errors import ConfigError
 from label_studio_ml.storage.settings import StorageSettings
+from label_studio_ml.settings import DEFAULT_MODEL_DIR
 from stratigraphy.settings import EngineSettings
 
 DEFAULT_CACHE_SIZE = 32
@@ -41,7 +42,7 @@ class BackendSettings:
     """Everything the stratigraphy backend needs besides the SDK's own settings.
 
     - ``storage``: where task files live (``STORAGE``, ``DATA_DIR``, ``S3_*``, ...).
-    - ``model_dir``: ``MODEL_DIR`` (default ``.``), where the feedback database lives.
+    - ``model_dir``: ``MODEL_DIR`` (default ``./data/models``, as the SDK), where the feedback database lives.
     - ``cache_size``: ``EXTRACTION_CACHE_SIZE`` (default 32) engine results kept per worker
       process, keyed by the PDF's content hash.
     - ``model_version``: ``MODEL_VERSION`` (default ``stratigraphy-<package version>``);
@@ -65,7 +66,7 @@ class BackendSettings:
         overlay = environ.get("DEBUG_OVERLAY_DIR", "").strip()
         return cls(
             storage=StorageSettings.from_env(environ),
-            model_dir=Path(environ.get("MODEL_DIR", "").strip() or "."),
+            model_dir=Path(environ.get("MODEL_DIR", "").strip() or DEFAULT_MODEL_DIR),
             cache_size=_int(environ, "EXTRACTION_CACHE_SIZE", DEFAULT_CACHE_SIZE, 1),
             model_version=environ.get("MODEL_VERSION", "").strip() or f"stratigraphy-{version}",
             engine_version=version,
