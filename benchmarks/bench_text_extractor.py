@@ -23,7 +23,8 @@ noise and JPEG artefacts of strength ``L``, e.g. 1.0).
 app (local storage in a temporary directory holding 150 dpi page PNGs, with
 and without their PDFs) answers one interactive request per box.
 
-    .venv/bin/python benchmarks/bench_text_extractor.py [--benchmark DIR] [--samples [--degrade L]] [--verbose]
+    .venv/bin/python benchmarks/bench_text_extractor.py [--benchmark DIR] [--verbose]
+    .venv/bin/python benchmarks/bench_text_extractor.py --samples [--degrade L]
     .venv/bin/python benchmarks/bench_text_extractor.py --http
 """
 
@@ -68,7 +69,8 @@ def cer(predicted: str, truth: str) -> float:
 
 def render_gray(page: fitz.Page) -> np.ndarray:
     pix = page.get_pixmap(dpi=DPI, colorspace=fitz.csGRAY, alpha=False)
-    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+    rows = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
+    return rows[:, : pix.width].copy()
 
 
 def degrade(gray: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
@@ -118,7 +120,9 @@ def _warm_up(settings: TextExtractorSettings) -> None:
     doc.close()
 
 
-def run(benchmark: Path, verbose: bool, use_samples: bool = False, level: float = 0.0) -> dict[str, object]:
+def run(
+    benchmark: Path, verbose: bool, use_samples: bool = False, level: float = 0.0
+) -> dict[str, object]:
     settings = TextExtractorSettings.from_env()
     _warm_up(settings)
     if use_samples:
@@ -128,7 +132,10 @@ def run(benchmark: Path, verbose: bool, use_samples: bool = False, level: float 
         pdfs = {}
     rows: list[dict[str, object]] = []
     for name, boreholes in truth.items():  # type: ignore[assignment]
-        doc = fitz.open(stream=pdfs[name], filetype="pdf") if name in pdfs else fitz.open(benchmark / "pdfs" / name)
+        if name in pdfs:
+            doc = fitz.open(stream=pdfs[name], filetype="pdf")
+        else:
+            doc = fitz.open(benchmark / "pdfs" / name)
         grays: dict[int, np.ndarray] = {}
         words_by_page: dict[int, PageWords] = {}
         for borehole in boreholes:
@@ -174,9 +181,11 @@ def run(benchmark: Path, verbose: bool, use_samples: bool = False, level: float 
         doc.close()
     summary: dict[str, object] = {"boxes": len(rows)}
     for key in ("baseline", "ocr", "layer_raw", "best"):
-        summary[f"cer_{key}"] = round(statistics.fmean(float(r[key]) for r in rows), 4)  # type: ignore[arg-type]
+        values = [float(r[key]) for r in rows]  # type: ignore[arg-type]
+        summary[f"cer_{key}"] = round(statistics.fmean(values), 4)
     for key in ("ms_baseline", "ms_ocr", "ms_best"):
-        summary[f"{key}_median"] = round(statistics.median(float(r[key]) for r in rows), 1)  # type: ignore[arg-type]
+        values = [float(r[key]) for r in rows]  # type: ignore[arg-type]
+        summary[f"{key}_median"] = round(statistics.median(values), 1)
     from_layer = [r for r in rows if r["best_source"] == Source.TEXT_LAYER.value]
     summary["text_layer_answers"] = len(from_layer)
     for label, key in (("cold", "ms_best"), ("warm", "ms_best_warm")):
@@ -188,8 +197,10 @@ def run(benchmark: Path, verbose: bool, use_samples: bool = False, level: float 
     per_file: dict[str, dict[str, float]] = {}
     for name in truth:
         sel = [r for r in rows if r["file"] == name]
-        per_file[name] = {k: round(statistics.fmean(float(r[k]) for r in sel), 4)  # type: ignore[arg-type]
-                          for k in ("baseline", "ocr", "layer_raw", "best")}
+        per_file[name] = {
+            k: round(statistics.fmean(float(r[k]) for r in sel), 4)  # type: ignore[arg-type]
+            for k in ("baseline", "ocr", "layer_raw", "best")
+        }
     summary["per_file"] = per_file
     return summary
 
@@ -222,29 +233,33 @@ def run_http(benchmark: Path) -> dict[str, object]:
             doc.close()
         services = Services.build(TextExtractorSettings.from_env(),
                                   StorageSettings(storage="local", data_dir=data))
-        client = create_app(TextExtractorModel, services=services,
-                            settings=SDKSettings(model_dir=Path(tmp) / "models", log_level="WARNING")).test_client()
+        sdk = SDKSettings(model_dir=Path(tmp) / "models", log_level="WARNING")
+        client = create_app(TextExtractorModel, services=services, settings=sdk).test_client()
         for name, boreholes in truth.items():
             doc = fitz.open(benchmark / "pdfs" / name)
             for borehole in boreholes:
                 for n, layer in enumerate(borehole["layers"]):
                     page = doc[int(layer["page"]) - 1]
                     width, height = unrotated_size(page)
-                    x, y, w, h = pdf_bbox_to_percent(BBox.from_points(*layer["material_description_rect"]),
-                                                     width, height, page.rotation)
+                    box = BBox.from_points(*layer["material_description_rect"])
+                    x, y, w, h = pdf_bbox_to_percent(box, width, height, page.rotation)
                     region = {"id": f"r{n}", "from_name": "label", "to_name": "image",
                               "type": "rectanglelabels",
                               "value": {"x": x, "y": y, "width": w, "height": h, "rotation": 0,
                                         "rectanglelabels": ["Material Description"]}}
                     for kind, ms in timings.items():
-                        body = {"tasks": [{"id": n, "data": {"image": f"png/{kind}/{Path(name).stem}_{page.number}.png"}}],
+                        image = f"png/{kind}/{Path(name).stem}_{page.number}.png"
+                        body = {"tasks": [{"id": n, "data": {"image": image}}],
                                 "project": "1.1", "label_config": config,
-                                "params": {"login": None, "password": None, "context": {"result": [region]}}}
+                                "params": {"login": None, "password": None,
+                                           "context": {"result": [region]}}}
                         t0 = time.perf_counter()
                         response = client.post("/predict", json=body)
                         ms.append((time.perf_counter() - t0) * 1000)
                         if response.status_code != 200:
-                            raise RuntimeError(f"/predict answered {response.status_code}: {response.get_json()}")
+                            raise RuntimeError(
+                                f"/predict answered {response.status_code}: {response.get_json()}"
+                            )
             doc.close()
     return {kind: {"requests": len(ms), "median_ms": round(statistics.median(ms), 1),
                    "max_ms": round(max(ms), 1)} for kind, ms in timings.items()}
@@ -266,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.http:
         print(json.dumps(run_http(args.benchmark), indent=2))
         return 0
-    print(json.dumps(run(args.benchmark, args.verbose, args.samples, args.degrade), indent=2, ensure_ascii=False))
+    summary = run(args.benchmark, args.verbose, args.samples, args.degrade)
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
     return 0
 
 
