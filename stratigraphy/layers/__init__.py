@@ -153,10 +153,10 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
     frames = {page.number: page for page in pages}
     for page in pages:
         found = page_columns(upright(page))
-        if not found and page.rotation:
+        if not found and reading_rotation(page):
             # text that is upright in the stored frame although the page carries /Rotate
             found = page_columns(page)
-            frames[page.number] = replace(page, rotation=0)
+            frames[page.number] = replace(page, rotation=0, text_rotation=0)
         this_page: list[tuple[list[DraftLayer], list[tuple[int, BBox]]]] = []
         for n, built in enumerate(found):
             layers = list(built.layers)
@@ -196,24 +196,31 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
     return [_finish(layers, regions, frames) for layers, regions in boreholes if layers]
 
 
+def reading_rotation(page: PageContent) -> int:
+    """The clockwise turn from the stored frame to the frame where the page's text reads
+    left to right: its /Rotate plus the turn of a sideways scan or text layer."""
+    return (page.rotation + page.text_rotation) % 360
+
+
 def upright(page: PageContent) -> PageContent:
-    """The page with its words in the displayed (rotated) frame, where text runs left to right."""
-    if page.rotation == 0:
+    """The page with its words in the reading frame, where text runs left to right."""
+    r = reading_rotation(page)
+    if r == 0:
         return page
-    w, h, r = page.width, page.height, page.rotation
+    w, h = page.width, page.height
     words = tuple(replace(word, bbox=rotate_bbox(word.bbox, w, h, r)) for word in page.words)
     segments = []
     for s in page.segments:
         box = rotate_bbox(BBox.from_points(s.x0, s.y0, s.x1, s.y1), w, h, r)
         segments.append(Segment(box.x0, box.y0, box.x1, box.y1))
     dw, dh = rotated_size(w, h, r)
-    return replace(page, words=words, segments=tuple(segments), width=dw, height=dh, rotation=0)
+    return replace(page, words=words, segments=tuple(segments), width=dw, height=dh, rotation=0, text_rotation=0)
 
 
 def _to_page_frame(box: BBox, page: PageContent | None) -> BBox:
-    if page is None or page.rotation == 0:
+    if page is None or reading_rotation(page) == 0:
         return box
-    return unrotate_bbox(box, page.width, page.height, page.rotation)
+    return unrotate_bbox(box, page.width, page.height, reading_rotation(page))
 
 
 def _starts_at_surface(built: ColumnLayers) -> bool:
