@@ -8,19 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from label_studio_ml.envvars import env_str
 from label_studio_ml.errors import ConfigError
 
 DEFAULT_WEBHOOK_SECRET_HEADER = "X-Webhook-Secret"
 DEFAULT_MODEL_DIR = Path("./data/models")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-
-def _clean(value: str | None) -> str | None:
-    """Treat unset and blank variables alike."""
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
 
 
 @dataclass(frozen=True)
@@ -68,11 +61,11 @@ class SDKSettings:
         """Build the settings from ``environ`` (default: ``os.environ``)."""
         env = os.environ if environ is None else environ
         return cls(
-            basic_auth_user=_clean(env.get("BASIC_AUTH_USER")),
-            basic_auth_pass=_clean(env.get("BASIC_AUTH_PASS")),
-            webhook_secret_header=_clean(env.get("WEBHOOK_SECRET_HEADER"))
+            basic_auth_user=env_str(env, "BASIC_AUTH_USER"),
+            basic_auth_pass=env_str(env, "BASIC_AUTH_PASS"),
+            webhook_secret_header=env_str(env, "WEBHOOK_SECRET_HEADER")
             or DEFAULT_WEBHOOK_SECRET_HEADER,
-            webhook_secret=_clean(env.get("WEBHOOK_SECRET")),
-            model_dir=Path(_clean(env.get("MODEL_DIR")) or DEFAULT_MODEL_DIR),
-            log_level=_clean(env.get("LOG_LEVEL")) or "INFO",
+            webhook_secret=env_str(env, "WEBHOOK_SECRET"),
+            model_dir=Path(env_str(env, "MODEL_DIR") or DEFAULT_MODEL_DIR),
+            log_level=env_str(env, "LOG_LEVEL") or "INFO",
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from label_studio_ml.errors import ConfigError
+from label_studio_ml.envvars import env_int
 from label_studio_ml.storage.settings import StorageSettings
 from label_studio_ml.settings import DEFAULT_MODEL_DIR
 from stratigraphy.settings import EngineSettings
@@ -22,19 +22,6 @@ def engine_version() -> str:
         return metadata.version("borehole-ml-backends")
     except metadata.PackageNotFoundError:
         return "0.0.0"
-
-
-def _int(environ: Mapping[str, str], name: str, default: int, minimum: int) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be an integer, not {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be >= {minimum}, not {value}")
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +54,7 @@ class BackendSettings:
         return cls(
             storage=StorageSettings.from_env(environ),
             model_dir=Path(environ.get("MODEL_DIR", "").strip() or DEFAULT_MODEL_DIR),
-            cache_size=_int(environ, "EXTRACTION_CACHE_SIZE", DEFAULT_CACHE_SIZE, 1),
+            cache_size=env_int(environ, "EXTRACTION_CACHE_SIZE", DEFAULT_CACHE_SIZE, low=1),
             model_version=environ.get("MODEL_VERSION", "").strip() or f"stratigraphy-{version}",
             engine_version=version,
             debug_overlay_dir=Path(overlay) if overlay else None,

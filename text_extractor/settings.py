@@ -6,37 +6,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from label_studio_ml.envvars import env_bool, env_float, env_str
 from label_studio_ml.errors import ConfigError
 
 DEFAULT_OCR_LANGUAGES = "deu+fra+ita+eng"
-
-
-def _get(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(name)
-    if value is None or not value.strip():
-        return None
-    return value.strip()
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = _get(env, name)
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = _get(env, name)
-    if raw is None:
-        return default
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +68,14 @@ class TextExtractorSettings:
         env = os.environ if environ is None else environ
         d = cls()
         return cls(
-            ocr_languages=_get(env, "OCR_LANGUAGES") or d.ocr_languages,
-            ocr_numeric_languages=_get(env, "OCR_NUMERIC_LANGUAGES") or d.ocr_numeric_languages,
-            ocr_timeout=_float(env, "OCR_TIMEOUT", d.ocr_timeout),
-            ocr_target_line_height=_float(env, "OCR_UPSCALE_MIN_HEIGHT", d.ocr_target_line_height),
-            ocr_max_upscale=_float(env, "OCR_MAX_UPSCALE", d.ocr_max_upscale),
-            ocr_crop_pad=_float(env, "OCR_CROP_PAD", d.ocr_crop_pad),
-            ocr_repair=_bool(env, "OCR_REPAIR", d.ocr_repair),
-            text_layer_min_quality=_float(env, "TEXT_LAYER_MIN_QUALITY", d.text_layer_min_quality),
-            text_layer_min_known=_float(env, "TEXT_LAYER_MIN_KNOWN", d.text_layer_min_known),
-            use_text_layer=_bool(env, "USE_TEXT_LAYER", d.use_text_layer),
+            ocr_languages=env_str(env, "OCR_LANGUAGES") or d.ocr_languages,
+            ocr_numeric_languages=env_str(env, "OCR_NUMERIC_LANGUAGES") or d.ocr_numeric_languages,
+            ocr_timeout=env_float(env, "OCR_TIMEOUT", d.ocr_timeout),
+            ocr_target_line_height=env_float(env, "OCR_UPSCALE_MIN_HEIGHT", d.ocr_target_line_height),
+            ocr_max_upscale=env_float(env, "OCR_MAX_UPSCALE", d.ocr_max_upscale),
+            ocr_crop_pad=env_float(env, "OCR_CROP_PAD", d.ocr_crop_pad),
+            ocr_repair=env_bool(env, "OCR_REPAIR", d.ocr_repair),
+            text_layer_min_quality=env_float(env, "TEXT_LAYER_MIN_QUALITY", d.text_layer_min_quality),
+            text_layer_min_known=env_float(env, "TEXT_LAYER_MIN_KNOWN", d.text_layer_min_known),
+            use_text_layer=env_bool(env, "USE_TEXT_LAYER", d.use_text_layer),
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from label_studio_ml.envvars import env_float, env_int, env_str
 from label_studio_ml.errors import ConfigError
 
 STORAGE_KINDS = ("local", "s3")
@@ -70,11 +71,7 @@ class StorageSettings:
         """Build settings from environment variables (see the README table)."""
 
         def get(*names: str) -> str | None:
-            for name in names:
-                value = environ.get(name)
-                if value is not None and value.strip() != "":
-                    return value.strip()
-            return None
+            return env_str(environ, *names)
 
         return cls(
             storage=(get("STORAGE") or "local").lower(),
@@ -89,10 +86,8 @@ class StorageSettings:
             local_files_document_root=_opt_dir(
                 get("LOCAL_FILES_DOCUMENT_ROOT", "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT")
             ),
-            download_max_bytes=_parse_int("DOWNLOAD_MAX_BYTES", get("DOWNLOAD_MAX_BYTES"),
-                                          DEFAULT_DOWNLOAD_MAX_BYTES),
-            download_timeout=_parse_float("DOWNLOAD_TIMEOUT", get("DOWNLOAD_TIMEOUT"),
-                                          DEFAULT_DOWNLOAD_TIMEOUT),
+            download_max_bytes=env_int(environ, "DOWNLOAD_MAX_BYTES", DEFAULT_DOWNLOAD_MAX_BYTES),
+            download_timeout=env_float(environ, "DOWNLOAD_TIMEOUT", DEFAULT_DOWNLOAD_TIMEOUT),
         )
 
 
@@ -120,21 +115,3 @@ def _abs_dir(value: str) -> Path:
 
 def _opt_dir(value: str | None) -> Path | None:
     return None if value is None else _abs_dir(value)
-
-
-def _parse_int(name: str, raw: str | None, default: int) -> int:
-    if raw is None:
-        return default
-    try:
-        return int(raw.replace("_", ""))
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number of bytes, got {raw!r}") from None
-
-
-def _parse_float(name: str, raw: str | None, default: float) -> float:
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None

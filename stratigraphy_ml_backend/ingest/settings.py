@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from label_studio_ml.envvars import env_bool, env_float, env_int
 from label_studio_ml.errors import ConfigError
 from label_studio_ml.storage.settings import StorageSettings
 from stratigraphy_ml_backend.settings import BackendSettings
@@ -24,43 +25,6 @@ DEFAULT_QUEUE = "ingest"
 DEFAULT_JOB_TIMEOUT = 1800
 DEFAULT_EVENTS_KEY = "minio:pdf-events"
 TASK_URL_FORMS = ("auto", "s3", "local-files")
-
-
-def _int(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
-    return value
-
-
-def _float(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, not {value}")
-    return value
-
-
-def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = environ.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false, not {raw!r}")
 
 
 def parse_project_map(raw: str) -> dict[str, int]:
@@ -142,9 +106,9 @@ class IngestSettings:
             raise ConfigError(f"LABEL_STUDIO_PROJECT_ID must be a number, not {project!r}")
         return cls(
             backend=BackendSettings.from_env(environ),
-            dpi=_int(environ, "INGEST_DPI", DEFAULT_DPI, 36, 600),
-            poll_seconds=_float(environ, "INGEST_POLL_SECONDS", DEFAULT_POLL_SECONDS),
-            predict=_bool(environ, "INGEST_PREDICT", True),
+            dpi=env_int(environ, "INGEST_DPI", DEFAULT_DPI, low=36, high=600),
+            poll_seconds=env_float(environ, "INGEST_POLL_SECONDS", DEFAULT_POLL_SECONDS, low=0.1),
+            predict=env_bool(environ, "INGEST_PREDICT", True),
             task_urls=(environ.get("INGEST_TASK_URLS", "").strip().lower() or "auto"),
             project_id=int(project) if project else None,
             project_map=MappingProxyType(
@@ -152,6 +116,6 @@ class IngestSettings:
             ),
             redis_url=environ.get("REDIS_URL", "").strip() or None,
             queue=environ.get("INGEST_QUEUE", "").strip() or DEFAULT_QUEUE,
-            job_timeout=_int(environ, "INGEST_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT, 10, 86400),
+            job_timeout=env_int(environ, "INGEST_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT, low=10, high=86400),
             events_key=environ.get("INGEST_EVENTS_KEY", "").strip() or DEFAULT_EVENTS_KEY,
         )
