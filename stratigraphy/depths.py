@@ -37,7 +37,7 @@ _NUMBER_RE = re.compile(
 )
 _FROM_WORDS = r"(?:ab|von|vom|dès|des|de|depuis|from|da|dal)"
 _TO_WORDS = r"(?:bis|à|a|au|jusqu'?à|jusqu’à|to|till|until|al)"
-_SEP = rf"(?:\s*[{_DASHES}/\u00b7\u00f7]\s*|\s+{_TO_WORDS}\s+|\s*\.\.\s*)"
+_SEP = rf"(?:\s*[{_DASHES}/\u00b7\u00f7]\s*|\s+{_TO_WORDS}\s+(?:m\.?\s+)?|\s*\.\.\s*)"
 
 
 def _to_float(num: str) -> float | None:
@@ -93,7 +93,7 @@ def find_depth_values(text: str) -> list[tuple[float, int, int]]:
 
 
 _INTERVAL_RE = re.compile(
-    rf"(?:{_FROM_WORDS}\s+)?(?P<a>[{_DASHES}]?\s?\d{{1,4}}(?:[.,]\d{{1,3}})?)\s*{_UNIT}?"
+    rf"(?:{_FROM_WORDS}\s+(?:m\.?\s+)?)?(?P<a>[{_DASHES}]?\s?\d{{1,4}}(?:[.,]\d{{1,3}})?)\s*{_UNIT}?"
     rf"{_SEP}"
     rf"(?P<b>[{_DASHES}]?\s?\d{{1,4}}(?:[.,]\d{{1,3}})?)(?![\d:])\s*{_UNIT}?",
     re.IGNORECASE,

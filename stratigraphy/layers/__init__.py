@@ -20,7 +20,7 @@ from stratigraphy.layers.columns import (
     pair_from_to_columns,
 )
 from stratigraphy.layers.descriptions import description_runs, material_score
-from stratigraphy.layers.entries import runs_to_entries, trailing_entry
+from stratigraphy.layers.entries import layer_ident, runs_to_entries, trailing_entry
 from stratigraphy.layers.identifiers import identified_layers
 from stratigraphy.layers.runs import Run, words_to_runs
 from stratigraphy.model import DepthInterval, Layer, PageContent, Segment
@@ -62,10 +62,10 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
         pool = [r for r in runs
                 if (below is None or r.bbox.cy < below - 0.3 * column.line_height)
                 and (above is None or r.bbox.cy > above)]
-        built = identified_layers(column, runs)
+        built = identified_layers(_with_row_idents(column, runs), runs)
         if built is None:
             desc = description_runs(column, pool, right_limit)
-            if not desc:
+            if not desc and not _rows_carry_text(column):
                 continue
             built = column_to_layers(column, desc, page.segments)
         text = " ".join(layer.text for layer in built.layers) + " " + " ".join(ln.text for ln in built.lines_above)
@@ -75,6 +75,34 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
             continue  # no material named anywhere: sample lists, test values, well construction
         results.append(built)
     return _drop_nested(results)
+
+
+def _with_row_idents(column: DepthColumn, runs: list[Run]) -> DepthColumn:
+    """Give entries the layer identifier printed in a cell of their own left of the depth.
+
+    In a table 'Schicht | von | bis' the '1)' stands apart from the depths of its row.
+    """
+    entries = list(column.entries)
+    h = column.line_height
+    found = 0
+    for i, entry in enumerate(entries):
+        if entry.ident:
+            continue
+        e = entry.bbox
+        left = [r for r in runs if len(r.words) == 1 and r.bbox.x1 <= e.x0 and e.x0 - r.bbox.x1 < 20 * h
+                and r.bbox.vertical_overlap(e) >= 0.5 * min(e.height, r.bbox.height)]
+        if left:
+            ident = layer_ident(max(left, key=lambda r: r.bbox.x1).words[0])
+            if ident is not None:
+                entries[i] = replace(entry, ident=ident)
+                found += 1
+    return DepthColumn(tuple(entries)) if found >= max(2, 0.6 * len(entries)) else column
+
+
+def _rows_carry_text(column: DepthColumn) -> bool:
+    """Most entries print their description on their own row ('0.30 2.10 Firm brown CLAY')."""
+    with_text = sum(1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest))
+    return with_text >= max(2, 0.5 * len(column.entries))
 
 
 _SAMPLE_HEADING = re.compile(

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from stratigraphy.geometry import BBox, union_all
+from stratigraphy.depths import parse_depth_value
 from stratigraphy.layers.columns import DepthColumn
 from stratigraphy.layers.descriptions import join_lines, material_score
 from stratigraphy.layers.entries import Entry, EntryKind
@@ -25,7 +26,7 @@ from stratigraphy.model import Segment, Word
 
 _END_OF_HOLE = re.compile(
     r"\b(fin du forage|fin de forage|fin du sondage|endtiefe|ende der bohrung|bohrende|"
-    r"end of (bore)?hole|eoh|fine del sondaggio|fine sondaggio|fondo foro)\b",
+    r"end of (bore)?hole|eoh|fine del sondaggio|fine sondaggio|fondo foro|fin du puits|fin de la fouille)\b",
     re.IGNORECASE,
 )
 
@@ -104,6 +105,40 @@ def _chain(lines: list[Line], anchor: float, h: float, upward: bool) -> list[Lin
         out.append(line)
         edge = line.bbox.y0 if upward else line.bbox.y1
     return out
+
+
+def _before_end_of_hole(group: list[Line]) -> list[Line]:
+    """The lines of a last layer above its end-of-hole line (none after it belong to it)."""
+    out: list[Line] = []
+    for line in group:
+        if _END_OF_HOLE.search(line.text):
+            break
+        out.append(line)
+    return out
+
+
+def end_of_hole(lines: list[Line], after: float, h: float) -> tuple[float, BBox] | None:
+    """The final depth an end-of-hole line prints ('Fin du sondage à -8.50 m', 'EOH 12.40 m').
+
+    Only a line naming the end of the hole counts, and only a depth deeper than ``after``
+    (the last top depth), within a few lines of the log's last text.
+    """
+    ordered = sorted(lines, key=lambda ln: ln.bbox.cy)
+    if not ordered:
+        return None
+    limit = ordered[0].bbox.y0
+    for line in ordered:
+        if line.bbox.y0 - limit > 4 * h:
+            break
+        limit = line.bbox.y1
+        match = _END_OF_HOLE.search(line.text)
+        if match is None:
+            continue
+        for word in line.words:
+            value = parse_depth_value(word.text)
+            if value is not None and value > after and any(c in word.text for c in ".,"):
+                return value, word.bbox
+    return None
 
 
 def surface_y(column: DepthColumn) -> float | None:
@@ -199,7 +234,13 @@ def column_to_layers(column: DepthColumn, runs: list[Run],
                     layers.append(DraftLayer(entry.start, entry.end, group, page, _boxes(entry)))
                 continue
             nxt = entries[i + 1] if i + 1 < len(entries) else None
-            if nxt is None and (not group or _END_OF_HOLE.search(" ".join(ln.text for ln in group))):
+            if nxt is None:
+                body = _before_end_of_hole(group)
+                if body:
+                    # 'Fin du sondage à -8.50 m' under the last row gives its bottom
+                    end = end_of_hole([ln for ln in lines if ln.bbox.cy >= tops[i]], entry.value, h)
+                    layers.append(DraftLayer(entry.value, end[0] if end else None, body, page,
+                                             _boxes(entry) + ([(page, end[1])] if end else [])))
                 break
             if group:
                 layers.append(DraftLayer(entry.value, nxt.value if nxt else None, group, page, _boxes(entry, nxt)))
@@ -228,6 +269,10 @@ def column_to_layers(column: DepthColumn, runs: list[Run],
             layers.append(DraftLayer(entries[i].value, entries[i + 1].value, group, page,
                                      _boxes(entries[i], entries[i + 1])))
     if below:
-        layers.append(DraftLayer(entries[-1].value, None, sorted(below, key=lambda ln: ln.bbox.cy), page,
-                                 _boxes(entries[-1])))
+        end = end_of_hole(groups[-1], entries[-1].value, h)
+        body = _before_end_of_hole(sorted(below, key=lambda ln: ln.bbox.cy))
+        if body:
+            layers.append(DraftLayer(entries[-1].value, end[0] if end else None,
+                                     sorted(body, key=lambda ln: ln.bbox.cy), page,
+                                     _boxes(entries[-1]) + ([(page, end[1])] if end else [])))
     return ColumnLayers(column, layers, sorted(above, key=lambda ln: ln.bbox.cy), "boundary")

@@ -96,10 +96,13 @@ def description_runs(column: DepthColumn, runs: list[Run], right_limit: float | 
                 distance = box.x0 - cluster[-1].bbox.x1
             else:
                 distance = cluster[0].bbox.x0 - box.x1
-            return (min(materials, 3), len(cluster), -distance)
+            # descriptions are wordy: a column of one-word cells (colour, consistency) is not them
+            words = sum(len(r.words) for r in cluster)
+            return (min(materials, 3), words, -distance)
 
         cluster = max(clusters, key=score)
-        materials, count, _ = score(cluster)
+        materials, _, _ = score(cluster)
+        count = len(cluster)
         if materials == 0 and count < 2:
             continue
         x_lo = min(r.bbox.x0 for r in cluster) - tol

@@ -55,8 +55,8 @@ _OTHER_UNIT = re.compile(
 )
 _FROM_WORD = re.compile(r"^(ab|von|vom|de|dès|des|da|dal|from)$", re.IGNORECASE)
 _INTERVAL_HEAD = re.compile(
-    r"^(?:(?:ab|von|vom|de|dès|des|da|dal|from)\s+)?[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?\s*(?:m\s*)?"
-    r"(?:[-\u2010-\u2014\u2212/\u00b7\u00f7]|bis|à|a|to|al)\s*[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?(?:\s*m\b\.?)?",
+    r"^(?:(?:ab|von|vom|de|dès|des|da|dal|from)\s+(?:m\.?\s+)?)?[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?\s*(?:m\s*)?"
+    r"(?:[-\u2010-\u2014\u2212/\u00b7\u00f7]|bis|à|a|to|al)\s*(?:m\.?\s+)?[-\u2010-\u2014\u2212]?\s?\d{1,4}(?:[.,]\d{1,3})?(?:\s*m\b\.?)?",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,574 @@
+"""Red-team borehole PDFs for the engine's tests, with known truth.
+
+Written independently of ``stratigraphy.samples``: other fonts (PyMuPDF's helv, tiro and
+cour), sizes, spacings, column orders, header layouts, units and wordings, in the layout
+families of the borehole primer. Each generator returns a :class:`Doc` whose truth follows
+the benchmark schema (descriptions are the printed lines joined by one space).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import fitz
+
+from stratigraphy.geometry import BBox, union_all, unrotate_bbox
+
+PORTRAIT = (595.0, 842.0)
+LANDSCAPE = (842.0, 595.0)
+
+
+@dataclass(frozen=True)
+class Doc:
+    name: str
+    pdf: bytes
+    truth: list[dict[str, Any]]
+
+
+@dataclass
+class Hole:
+    """Truth of one borehole while its page is drawn."""
+
+    name: str | None = None
+    coords: tuple[float, float] | None = None
+    elevation: float | None = None
+    date: str | None = None
+    total_depth: float | None = None
+    water: list[float] = field(default_factory=list)
+    layers: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, top: float | None, bottom: float | None, lines: list[str], page: int,
+            rect: BBox, depth_boxes: list[BBox]) -> None:
+        self.layers.append({
+            "depth_interval": {"start": top, "end": bottom},
+            "material_description": " ".join(lines),
+            "page": page,
+            "material_description_rect": rect.as_list(),
+            "depth_rects": [b.as_list() for b in depth_boxes],
+        })
+
+    def truth(self, index: int) -> dict[str, Any]:
+        coords = {"E": self.coords[0], "N": self.coords[1]} if self.coords else None
+        return {
+            "borehole_index": index,
+            "layers": self.layers,
+            "metadata": {"coordinates": coords, "reference_elevation": self.elevation,
+                         "original_name": self.name, "drilling_date": self.date,
+                         "total_depth": self.total_depth},
+            "groundwater": [{"depth": d, "date": None, "elevation": None} for d in self.water],
+        }
+
+
+class Sheet:
+    """Writes on one page with one base-14 font; boxes are estimates of the printed text."""
+
+    def __init__(self, page: fitz.Page, font: str = "helv", size: float = 9.0) -> None:
+        self.page = page
+        self.font = font
+        self.size = size
+
+    def width(self, text: str, size: float | None = None, font: str | None = None) -> float:
+        return float(fitz.get_text_length(text, fontname=font or self.font, fontsize=size or self.size))
+
+    def put(self, x: float, top: float, text: str, *, size: float | None = None,
+            font: str | None = None, align: str = "left") -> BBox:
+        size = size or self.size
+        font = font or self.font
+        w = self.width(text, size, font)
+        if align == "right":
+            x -= w
+        elif align == "center":
+            x -= w / 2
+        self.page.insert_text((x, top + 0.82 * size), text, fontname=font, fontsize=size)
+        return BBox(x, top, x + w, top + 1.05 * size)
+
+    def wrap(self, text: str, width: float, size: float | None = None) -> list[str]:
+        lines: list[str] = []
+        current = ""
+        for word in text.split():
+            trial = f"{current} {word}".strip()
+            if current and self.width(trial, size) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = trial
+        return lines + ([current] if current else [])
+
+    def block(self, x: float, top: float, lines: list[str], *, size: float | None = None,
+              leading: float = 1.3) -> BBox:
+        size = size or self.size
+        return union_all(self.put(x, top + i * leading * size, ln, size=size) for i, ln in enumerate(lines))
+
+    def rule(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.5) -> None:
+        self.page.draw_line((x0, y0), (x1, y1), color=(0, 0, 0), width=width)
+
+    def polyline(self, points: list[tuple[float, float]], width: float = 0.4) -> None:
+        for a, b in zip(points, points[1:], strict=False):
+            self.page.draw_line(a, b, color=(0, 0, 0), width=width)
+
+
+def _bytes(doc: fitz.Document) -> bytes:
+    data: bytes = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
+    doc.close()
+    return data
+
+
+def _f(value: float, comma: bool = False, decimals: int = 2) -> str:
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if comma else text
+
+
+# --------------------------------------------------------------------------- (a) French ruled table
+
+
+def french_table() -> Doc:
+    """'COUPE DE SONDAGE': Profondeur (m) | Description | Échantillons, ruled; samples column ignored."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "tiro", 9.5)
+    s.put(297, 36, "COUPE DE SONDAGE", size=15, align="center")
+    hole = Hole("SC 3", (2538120.0, 1152340.0), 432.15, "2019-03-12", 7.8)
+    s.put(40, 70, "Sondage : SC 3")
+    s.put(40, 84, "Coordonnées : 2'538'120 / 1'152'340")
+    s.put(330, 70, "Altitude : 432.15 m")
+    s.put(330, 84, "Date : 12.03.2019")
+    s.put(330, 98, "Profondeur finale : 7.80 m")
+    xs = [40, 120, 430, 555]
+    top = 130.0
+    s.put(44, top + 4, "Profondeur (m)", size=8.5)
+    s.put(124, top + 4, "Description", size=8.5)
+    s.put(434, top + 4, "Échantillons", size=8.5)
+    y = top + 20
+    rows = [
+        (0.0, 0.4, "Terre végétale brune, limoneuse, avec racines"),
+        (0.4, 1.7, "Limon argileux brun clair, peu graveleux, humide, consistance moyenne"),
+        (1.7, 3.25, "Gravier sableux propre, gris, galets arrondis jusqu'à 8 cm, compact"),
+        (3.25, 5.1, "Sable fin à moyen, gris beige, légèrement limoneux, saturé"),
+        (5.1, 7.8, "Argile limoneuse grise, plastique, raide, quelques passées de sable fin"),
+    ]
+    samples = {1: ["E1  1.00"], 2: ["E2  2.50"], 3: ["E3  4.00", "E4  4.80"], 4: ["E5  6.50"]}
+    lines_y = [top, top + 18]
+    for i, (a, b, text) in enumerate(rows):
+        depth = s.put(44, y + 3, f"{_f(a)} - {_f(b)}")
+        lines = s.wrap(text, xs[2] - xs[1] - 12)
+        rect = s.block(124, y + 3, lines)
+        for k, sample in enumerate(samples.get(i, [])):
+            s.put(434, y + 3 + 12.5 * k, sample, size=8.5)
+        hole.add(a, b, lines, 1, rect, [depth])
+        y = max(rect.y1, y + 3 + 12.5 * len(samples.get(i, []))) + 9
+        lines_y.append(y)
+    for ly in lines_y:
+        s.rule(xs[0], ly, xs[-1], ly)
+    for x in xs:
+        s.rule(x, top, x, lines_y[-1])
+    s.put(40, 800, "Bureau d'études géotechniques - page 1/1", size=7)
+    return Doc("french_table", _bytes(doc), [hole.truth(0)])
+
+
+# --------------------------------------------------------------------------- (b) German boundary log
+
+
+def german_profile() -> Doc:
+    """'Bohrprofil' drawn to scale: ruler ticks left, boundary values on (kinked) leaders right."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 8.0)
+    s.put(40, 30, "Bohrprofil", size=16)
+    hole = Hole("KB 12", (2645120.0, 1248360.0), 452.8, "2017-06-14", 9.6, [3.2])
+    s.put(40, 60, "Bohrung KB 12")
+    s.put(40, 72, "Koordinaten 2 645 120 / 1 248 360")
+    s.put(40, 84, "Terrain 452.80 m ü.M.")
+    s.put(300, 60, "Bohrbeginn 14.06.2017")
+    s.put(300, 72, "Endtiefe 9.60 m")
+    s.put(300, 84, "Grundwasser 3.20 m u.T.")
+    top, scale = 140.0, 62.0
+    s.put(40, top - 20, "m u.T.", size=7)
+    s.put(180, top - 20, "Schichtbeschreibung", size=9)
+    # ruler: ticks at every metre, labelled with whole metres
+    s.rule(62, top, 62, top + 9.6 * scale)
+    for m in range(0, 10):
+        y = top + m * scale
+        s.rule(56, y, 62, y)
+        if m:
+            s.put(52, y - 3.5, str(m), size=7, align="right")
+    # graphic column
+    s.rule(70, top, 70, top + 9.6 * scale)
+    s.rule(110, top, 110, top + 9.6 * scale)
+    bounds = [0.0, 0.3, 1.45, 2.8, 3.8, 3.95, 5.6, 7.25, 9.6]
+    texts = [
+        "Mutterboden, dunkelbraun, humos",
+        "Lehm, siltig, schwach sandig, braun, weich bis steif",
+        "Kies, sandig, schwach siltig, grau, gerundet, dicht gelagert",
+        "Sand, mittel bis grob, kiesig, graubraun, nass",
+        "Torflage",
+        "Kies und Sand, grau, Gerölle bis 10 cm, mitteldicht, wasserführend",
+        "Silt, tonig, grau, steif, mit Pflanzenresten",
+        "Moräne: Silt, sandig, kiesig, mit Steinen, sehr dicht, grau",
+    ]
+    ys = [top + d * scale for d in bounds]
+    labels: dict[float, BBox] = {}
+    shift = {3.8: -6.0, 3.95: 6.0}  # crowded values sit on kinked leaders
+    for d, y in zip(bounds, ys, strict=True):
+        s.rule(70, y, 110, y)
+        if d == 0.0:
+            continue
+        ly = y + shift.get(d, 0.0)
+        s.polyline([(110, y), (118, y), (124, ly), (130, ly)])
+        labels[d] = s.put(160, ly - 4.2, _f(d), size=8, align="right")
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        band = ys[i + 1] - ys[i]
+        size = 8.0 if band >= 12 else 6.5
+        lines = s.wrap(text, 300, size)
+        height = len(lines) * 1.3 * size
+        start = ys[i] + max(1.5, (band - height) / 2)
+        rect = s.block(180, start, lines, size=size)
+        boxes = [labels[d] for d in (a, b) if d in labels]
+        hole.add(a, b, lines, 1, rect, boxes)
+    s.put(40, 800, "Massstab 1:100", size=7)
+    return Doc("german_profile", _bytes(doc), [hole.truth(0)])
+
+
+# --------------------------------------------------------------------------- (c) identifiers
+
+
+def identifier_log() -> Doc:
+    """Descriptions labelled 1), 2) ... and a separate table of their depths."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 9.0)
+    hole = Hole("RB 4", None, 388.6, None, 6.5)
+    s.put(50, 40, "Rammkernbohrung RB 4", size=12)
+    s.put(50, 60, "Ansatzhöhe: 388.60 m ü.M.")
+    s.put(50, 100, "Schichtbeschreibung", size=10)
+    texts = [
+        "Oberboden, humos, dunkelbraun, durchwurzelt",
+        "Auffüllung: Kies, sandig, mit Ziegelresten und Schlacke, graubraun",
+        "Lehm, tonig, siltig, ockerbraun, steif",
+        "Schotter: Kies mit Sand, sauber, grau, locker gelagert",
+        "Molasse: Sandstein, feinkörnig, verwittert, graugrün",
+    ]
+    bounds = [0.0, 0.25, 1.1, 2.6, 4.9, 6.5]
+    y = 120.0
+    rects = []
+    for i, text in enumerate(texts):
+        s.put(50, y, f"{i + 1})")
+        lines = s.wrap(text, 280)
+        rect = s.block(68, y, lines)
+        rects.append((lines, rect))
+        y = rect.y1 + 10
+    y += 20
+    s.put(50, y, "Schichtgrenzen", size=10)
+    y += 18
+    s.put(50, y, "Schicht")
+    s.put(120, y, "von [m]")
+    s.put(190, y, "bis [m]")
+    y += 14
+    for i in range(len(texts)):
+        s.put(50, y, f"{i + 1})")
+        a_box = s.put(150, y, _f(bounds[i]), align="right")
+        b_box = s.put(220, y, _f(bounds[i + 1]), align="right")
+        lines, rect = rects[i]
+        hole.add(bounds[i], bounds[i + 1], lines, 1, rect, [a_box, b_box])
+        y += 13
+    return Doc("identifier_log", _bytes(doc), [hole.truth(0)])
+
+
+# --------------------------------------------------------------------------- (d) English borehole log
+
+
+def english_log() -> Doc:
+    """'BOREHOLE LOG' with From (m) | To (m) | Description | SPT N | RQD (%) columns."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 8.5)
+    s.put(40, 30, "BOREHOLE LOG", size=14)
+    hole = Hole("BH-3", (2684250.0, 1247810.0), 505.2, "2021-04-07", 12.4, [2.4])
+    s.put(40, 56, "Borehole: BH-3")
+    s.put(40, 68, "Coordinates: 2'684'250 / 1'247'810")
+    s.put(40, 80, "Ground level: 505.20 m a.s.l.")
+    s.put(320, 56, "Date started: 07.04.2021")
+    s.put(320, 68, "Final depth: 12.40 m")
+    s.put(320, 80, "Water strike: 2.40 m")
+    heads = [(40, "From (m)"), (88, "To (m)"), (130, "Description"), (440, "SPT N"), (495, "RQD (%)")]
+    top = 110.0
+    for x, h in heads:
+        s.put(x, top, h, size=8)
+    s.rule(40, top + 13, 555, top + 13)
+    rows = [
+        (0.0, 0.3, "TOPSOIL: dark brown sandy silt with rootlets", "", ""),
+        (0.3, 2.1, "Firm brown slightly sandy CLAY with occasional gravel", "9", ""),
+        (2.1, 4.6, "Medium dense grey sandy GRAVEL, subrounded, wet", "24", ""),
+        (4.6, 7.9, "Stiff to very stiff grey silty CLAY (glacial till) with cobbles", "38", ""),
+        (7.9, 12.4, "Moderately weathered grey SANDSTONE, medium bedded, fractured", "", "62"),
+    ]
+    y = top + 20
+    for a, b, text, spt, rqd in rows:
+        a_box = s.put(75, y, _f(a), align="right")
+        b_box = s.put(120, y, _f(b), align="right")
+        lines = s.wrap(text, 290)
+        rect = s.block(130, y, lines)
+        if spt:
+            s.put(455, y + 11, spt, align="center")
+        if rqd:
+            s.put(515, y, rqd, align="center")
+        hole.add(a, b, lines, 1, rect, [a_box, b_box])
+        y = rect.y1 + 14
+    s.rule(40, y, 555, y)
+    s.put(40, y + 8, "End of borehole at 12.40 m", size=8)
+    return Doc("english_log", _bytes(doc), [hole.truth(0)])
+
+
+# --------------------------------------------------------------------------- (e) two side by side
+
+
+def side_by_side() -> Doc:
+    """Two boreholes on one landscape page, each with its header and 'a – b m' rows."""
+    doc = fitz.open()
+    page = doc.new_page(width=LANDSCAPE[0], height=LANDSCAPE[1])
+    s = Sheet(page, "helv", 8.5)
+    s.put(421, 24, "Sondierungen Parzelle 1123", size=12, align="center")
+    specs = [
+        (40, Hole("RS 1", (2601410.0, 1199870.0), 421.35, None, 4.5),
+         [(0.0, 0.35, "Oberboden, siltig, braun"),
+          (0.35, 1.8, "Silt, tonig, beige, weich, mit Wurzelresten"),
+          (1.8, 3.1, "Kies, sandig, grau, locker"),
+          (3.1, 4.5, "Moräne, siltig-sandiger Kies mit Steinen, dicht")]),
+        (440, Hole("RS 2", (2601455.0, 1199902.0), 420.9, None, 5.2),
+         [(0.0, 0.2, "Asphaltbelag"),
+          (0.2, 0.65, "Koffer: Kies, sandig, grau"),
+          (0.65, 2.45, "Sand, siltig, braungrau, feucht"),
+          (2.45, 5.2, "Kies mit Sand und Steinen, grau, nass, dicht gelagert")]),
+    ]
+    holes = []
+    for x, hole, rows in specs:
+        s.put(x, 56, f"Sondierung {hole.name}", size=10)
+        assert hole.coords is not None and hole.elevation is not None
+        s.put(x, 72, f"Koord. {int(hole.coords[0]):,} / {int(hole.coords[1]):,}".replace(",", "'"))
+        s.put(x, 84, f"Kote OK Terrain {hole.elevation:.2f} m ü.M.")
+        s.put(x, 110, "Tiefe [m]")
+        s.put(x + 80, 110, "Beschreibung")
+        y = 128.0
+        for a, b, text in rows:
+            depth = s.put(x, y, f"{_f(a)} – {_f(b)}")
+            lines = s.wrap(text, 250)
+            rect = s.block(x + 80, y, lines)
+            hole.add(a, b, lines, 1, rect, [depth])
+            y = rect.y1 + 12
+        holes.append(hole)
+    return Doc("side_by_side", _bytes(doc), [h.truth(i) for i, h in enumerate(holes)])
+
+
+# --------------------------------------------------------------------------- (f) two pages
+
+
+def two_pages() -> Doc:
+    """A table log over two pages; page 2 repeats the header; one layer spans the break."""
+    doc = fitz.open()
+    hole = Hole("B 7", (2712040.0, 1265330.0), 398.45, "2020-10-05", 14.0)
+    rows = [
+        (0.0, 0.4, "Humus, sandig, dunkelbraun, stark durchwurzelt, locker"),
+        (0.4, 2.3, "Sand, siltig, ockerbraun, locker, feucht, mit vereinzelten Kieskörnern "
+                   "und Wurzelresten, gegen unten grauer werdend"),
+        (2.3, 5.15, "Kies, stark sandig, grau, gerundet, mitteldicht gelagert, ab 4 m nass, "
+                    "Komponenten aus Kalk und Kristallin, vereinzelt Steine bis 12 cm"),
+        (5.15, 6.9, "Sand, fein, siltig, graubeige, geschichtet, mit dünnen Siltlagen, "
+                    "mitteldicht gelagert, nass"),
+        (6.9, 8.7, "Silt, tonig, grau, weich bis steif, mit organischen Beimengungen und "
+                   "einzelnen Holzresten, nach unten zunehmend sandig, stellenweise geschichtet "
+                   "mit dünnen Feinsandlagen, leicht riechend, vereinzelt Schneckenschalen"),
+        (8.7, 11.35, "Kies mit Sand, grau, dicht gelagert, vereinzelt Steine"),
+        (11.35, 14.0, "Mergel, grau, verwittert, hart"),
+    ]
+    for _ in range(2):
+        doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    sheets = [Sheet(doc[k], "tiro", 9.0) for k in range(2)]
+    tops = []
+    for n, sh in enumerate(sheets):
+        sh.put(40, 30, "Bohrung B 7 - Schichtenverzeichnis", size=12)
+        sh.put(40, 50, "Koordinaten: 2'712'040 / 1'265'330     Höhe: 398.45 m ü.M.")
+        sh.put(40, 62, "Datum: 05.10.2020")
+        sh.put(480, 30, f"Blatt {n + 1}/2", size=8)
+        head = 610.0 if n == 0 else 90.0  # page 1 carries a situation sketch above the log
+        if n == 0:
+            sh.page.draw_rect(fitz.Rect(40, 90, 555, 595), color=(0, 0, 0), width=0.5)
+            sh.put(50, 96, "Situation 1:500", size=8)
+        sh.put(40, head, "von m")
+        sh.put(90, head, "bis m")
+        sh.put(140, head, "Schichtbeschreibung")
+        sh.rule(40, head + 14, 555, head + 14)
+        tops.append(head + 20)
+    foot, leading = 790.0, 1.3 * 9.0
+    n, y = 0, tops[0]
+    spanned = False
+    for a, b, text in rows:
+        if y + 2 * leading > foot and n == 0:
+            n, y = 1, tops[1]
+        s = sheets[n]
+        a_box = s.put(40, y, _f(a))
+        b_box = s.put(90, y, _f(b))
+        start_page = n + 1
+        lines = s.wrap(text, 300)
+        boxes: list[tuple[int, BBox]] = []
+        for line in lines:
+            if y + leading > foot and n == 0:
+                n, y = 1, tops[1]
+                spanned = True
+            boxes.append((n + 1, sheets[n].put(140, y, line)))
+            y += leading
+        rect = union_all(bx for p, bx in boxes if p == start_page)
+        hole.add(a, b, lines, start_page, rect, [a_box, b_box])
+        y += 12
+        if y > foot and n == 0:
+            n, y = 1, tops[1]
+    assert spanned, f"the layout must cut a layer at the page break ({y})"
+    sheets[1].put(40, y + 10, "Ende der Bohrung bei 14.00 m")
+    return Doc("two_pages", _bytes(doc), [hole.truth(0)])
+
+
+# --------------------------------------------------------------------------- (g) Italian
+
+
+def italian_log() -> Doc:
+    """'Stratigrafia' with rows 'da m 0,00 a m 1,20' and decimal commas."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "tiro", 10.0)
+    s.put(297, 40, "STRATIGRAFIA", size=14, align="center")
+    hole = Hole("S 2", (2722150.0, 1116480.0), 274.5, "2015-09-18", 10.0)
+    s.put(50, 70, "Sondaggio: S 2")
+    s.put(50, 84, "Coordinate: 2'722'150 / 1'116'480")
+    s.put(50, 98, "Quota: 274,50 m s.l.m.")
+    s.put(330, 70, "Data: 18.09.2015")
+    s.put(330, 84, "Profondità raggiunta: 10,00 m")
+    rows = [
+        (0.0, 1.2, "Terreno vegetale limoso, marrone scuro, con radici"),
+        (1.2, 3.4, "Limo argilloso, nocciola, mediamente consistente"),
+        (3.4, 6.0, "Ghiaia sabbiosa con ciottoli, grigia, addensata"),
+        (6.0, 10.0, "Marna grigia, compatta, fratturata nella parte alta"),
+    ]
+    y = 140.0
+    for a, b, text in rows:
+        depth = s.put(50, y, f"da m {_f(a, True)} a m {_f(b, True)}")
+        lines = s.wrap(text, 300)
+        rect = s.block(200, y, lines)
+        hole.add(a, b, lines, 1, rect, [depth])
+        y = rect.y1 + 14
+    return Doc("italian_log", _bytes(doc), [hole.truth(0)])
+
+
+# --------------------------------------------------------------------------- (h) French inline
+
+
+def french_inline() -> Doc:
+    """Typewriter log: rows start with negative top depths; 'Fin du sondage à -8.50 m' ends it."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "cour", 9.0)
+    hole = Hole("F 4", (578320.0, 145260.0), 512.3, None, 8.5)
+    s.put(60, 40, "FORAGE F 4", size=11)
+    s.put(60, 58, "Coord. 578 320 / 145 260")
+    s.put(60, 70, "Altitude 512.30 m")
+    rows = [
+        (0.0, "Terre végétale"),
+        (0.3, "Limon brun, sableux, avec quelques cailloux"),
+        (1.6, "Gravier et sable, gris, propre, compact"),
+        (4.2, "Moraine argileuse grise, très compacte, avec blocs"),
+        (7.1, "Molasse gréseuse altérée, beige"),
+    ]
+    y = 110.0
+    for i, (top, text) in enumerate(rows):
+        depth = s.put(60, y, "0.00" if top == 0 else f"-{_f(top)}")
+        lines = s.wrap(text, 330)
+        rect = s.block(130, y, lines)
+        rows[i] = (top, text)
+        hole.layers.append({"_rect": rect, "_depth": depth, "_lines": lines, "_top": top})
+        y = rect.y1 + 10
+    end = s.put(130, y + 4, "Fin du sondage à -8.50 m")
+    drafts = hole.layers
+    hole.layers = []
+    for i, d in enumerate(drafts):
+        bottom = drafts[i + 1]["_top"] if i + 1 < len(drafts) else 8.5
+        boxes = [d["_depth"], drafts[i + 1]["_depth"] if i + 1 < len(drafts) else end]
+        hole.add(d["_top"], bottom, d["_lines"], 1, d["_rect"], boxes)
+    return Doc("french_inline", _bytes(doc), [hole.truth(0)])
+
+
+# --------------------------------------------------------------------------- (i) /Rotate 270
+
+
+def _landscape_table(doc: fitz.Document) -> Hole:
+    page = doc.new_page(width=LANDSCAPE[0], height=LANDSCAPE[1])
+    s = Sheet(page, "helv", 8.5)
+    hole = Hole("KB 2", (2667300.0, 1228450.0), 489.75, "2018-08-21", 11.0)
+    s.put(40, 30, "Kernbohrung KB 2", size=13)
+    s.put(40, 50, "Koordinaten: 2'667'300 / 1'228'450")
+    s.put(300, 50, "Kote: 489.75 m ü.M.")
+    s.put(520, 50, "Datum: 21.08.2018")
+    cols = [(40, "von"), (85, "bis"), (130, "Beschreibung"), (480, "Farbe"), (560, "Konsistenz"),
+            (660, "Bemerkungen")]
+    s.put(40, 80, "m u. T.", size=7)
+    for x, head in cols:
+        s.put(x, 92, head)
+    s.rule(40, 106, 800, 106)
+    rows = [
+        (0.0, 0.5, "Auffüllung, Kies, sandig, mit Bauschutt", "dunkelbraun", "locker", ""),
+        (0.5, 2.2, "Silt, schwach tonig, feinsandig", "ockerbraun", "steif", "Wasserzutritt"),
+        (2.2, 6.4, "Kies mit Sand, schwach siltig, gerundet", "grau", "dicht", ""),
+        (6.4, 11.0, "Ton, siltig, mit Feinsandlagen, laminiert", "graublau", "halbfest", "Kernverlust 9.10"),
+    ]
+    y = 114.0
+    for a, b, text, color, cons, remark in rows:
+        a_box = s.put(40, y, _f(a))
+        b_box = s.put(85, y, _f(b))
+        lines = s.wrap(text, 330)
+        rect = s.block(130, y, lines)
+        s.put(480, y, color)
+        s.put(560, y, cons)
+        if remark:
+            s.put(660, y, remark)
+        hole.add(a, b, lines, 1, rect, [a_box, b_box])
+        y = rect.y1 + 16
+        s.rule(40, y - 8, 800, y - 8, width=0.3)
+    return hole
+
+
+def rotated_landscape(rotation: int = 270) -> Doc:
+    """Landscape content on a portrait-stored page that carries /Rotate (boxes in the stored frame)."""
+    src = fitz.open()
+    hole = _landscape_table(src)
+    out = fitz.open()
+    new = out.new_page(width=LANDSCAPE[1], height=LANDSCAPE[0])
+    new.show_pdf_page(new.rect, src, 0, rotate=rotation)
+    new.set_rotation(rotation)
+    src.close()
+    for layer in hole.layers:
+        layer["material_description_rect"] = unrotate_bbox(
+            BBox(*layer["material_description_rect"]), LANDSCAPE[1], LANDSCAPE[0], rotation).as_list()
+        layer["depth_rects"] = [unrotate_bbox(BBox(*r), LANDSCAPE[1], LANDSCAPE[0], rotation).as_list()
+                                for r in layer["depth_rects"]]
+    return Doc(f"rotated_landscape_{rotation}", _bytes(out), [hole.truth(0)])
+
+
+# --------------------------------------------------------------------------- (j) image-only
+
+
+def image_only(doc: Doc, dpi: int = 200) -> Doc:
+    """The same pages rendered at ``dpi`` into an image-only PDF (same page frame and /Rotate)."""
+    src = fitz.open(stream=doc.pdf, filetype="pdf")
+    out = fitz.open()
+    for page in src:
+        rotation = page.rotation
+        page.set_rotation(0)
+        pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY)
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, stream=pix.tobytes("png"))
+        new.set_rotation(rotation)
+    src.close()
+    return Doc(f"{doc.name}_scan", _bytes(out), doc.truth)
+
+
+def all_docs() -> list[Doc]:
+    return [french_table(), german_profile(), identifier_log(), english_log(), side_by_side(),
+            two_pages(), italian_log(), french_inline(), rotated_landscape(270)]

@@ -1,0 +1,88 @@
+"""Red team: the engine on borehole PDFs of layouts and wordings the samples do not use.
+
+The documents come from ``redteam_docs`` (fonts, units, headers and column orders unlike
+``stratigraphy.samples``); each must reach layer F1 >= 0.9 and its printed metadata.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stratigraphy.evaluate import score_file
+from stratigraphy.extract import extract_document
+from stratigraphy.schema import document_to_benchmark
+from stratigraphy.settings import EngineSettings
+
+sys.path.insert(0, str(Path(__file__).parent))
+import redteam_docs as rt  # noqa: E402
+
+SETTINGS = EngineSettings(outline_ocr=False)
+
+TEXT_LAYER = [
+    pytest.param(rt.french_table, id="a-french-table-samples-column"),
+    pytest.param(rt.german_profile, id="b-german-ruler-and-kinked-leaders"),
+    pytest.param(rt.identifier_log, id="c-identifiers-and-depth-table"),
+    pytest.param(rt.english_log, id="d-english-spt-rqd"),
+    pytest.param(rt.side_by_side, id="e-two-boreholes-side-by-side"),
+    pytest.param(rt.two_pages, id="f-two-pages-repeated-header"),
+    pytest.param(rt.italian_log, id="g-italian-da-m-a-m"),
+    pytest.param(rt.french_inline, id="h-french-inline-end-of-hole-line"),
+    pytest.param(lambda: rt.rotated_landscape(270), id="i-rotate-270-landscape"),
+    pytest.param(lambda: rt.rotated_landscape(90), id="i-rotate-90-landscape"),
+]
+
+SCANS = [
+    pytest.param(rt.french_table, id="a-french-table"),
+    pytest.param(rt.english_log, id="d-english-log"),
+    pytest.param(rt.french_inline, id="h-french-inline"),
+    pytest.param(lambda: rt.rotated_landscape(270), id="i-rotate-270"),
+]
+
+
+def _run(doc: rt.Doc) -> list[dict[str, Any]]:
+    return document_to_benchmark(extract_document(doc.pdf, name=f"{doc.name}.pdf", settings=SETTINGS))
+
+
+def _explain(predicted: list[dict[str, Any]]) -> list[list[tuple[Any, str]]]:
+    return [[(la["depth_interval"], la["material_description"]) for la in b["layers"]] for b in predicted]
+
+
+@pytest.mark.parametrize("make", TEXT_LAYER)
+def test_layers(make) -> None:
+    doc = make()
+    predicted = _run(doc)
+    score = score_file(predicted, doc.truth)
+    assert score.layers.f1 >= 0.9, _explain(predicted)
+    assert len(predicted) == len(doc.truth)
+
+
+@pytest.mark.parametrize("make", TEXT_LAYER)
+def test_metadata(make) -> None:
+    doc = make()
+    predicted = _run(doc)
+    score = score_file(predicted, doc.truth)
+    metas = [(b["metadata"], b["groundwater"]) for b in predicted]
+    has_coords = sum(1 for b in doc.truth if b["metadata"]["coordinates"])
+    has_elevation = sum(1 for b in doc.truth if b["metadata"]["reference_elevation"] is not None)
+    assert score.coordinates.correct >= has_coords, metas
+    assert score.elevation.correct >= has_elevation, metas
+    water = [g["depth"] for b in doc.truth for g in b["groundwater"]]
+    if water:
+        found = [g["depth"] for b in predicted for g in b["groundwater"]]
+        assert all(any(abs(w - f) <= 0.05 for f in found) for w in water), metas
+    for pred, true in zip(predicted, doc.truth, strict=False):
+        name = true["metadata"]["original_name"]
+        if name:
+            assert name.replace(" ", "") in (pred["metadata"]["original_name"] or "").replace(" ", ""), metas
+
+
+@pytest.mark.parametrize("make", SCANS)
+def test_image_only_layers(make) -> None:
+    doc = rt.image_only(make())
+    predicted = _run(doc)
+    score = score_file(predicted, doc.truth)
+    assert score.layers.f1 >= 0.8, _explain(predicted)
