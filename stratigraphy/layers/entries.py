@@ -135,6 +135,8 @@ def _drop_elevation(rest: tuple[Word, ...]) -> tuple[Word, ...]:
 def _value_entry(run: Run) -> Entry | None:
     words = run.words
     first = words[0]
+    if IDENT.match(first.text):
+        return None  # '3)' labels a layer, it is no depth
     value = parse_depth_value(first.text)
     n = 1
     if value is None and len(words) >= 2 and re.fullmatch(r"[-\u2010-\u2014\u2212]", first.text):

@@ -13,8 +13,24 @@ from stratigraphy.layers.entries import EntryKind, layer_ident
 from stratigraphy.layers.runs import Run, rows_of
 
 
+def _join_split_labels(runs: list[Run], idents: set[str], exclude: set[int], h: float) -> list[Run]:
+    """A label '1)' standing apart from its text on the same row starts that text's run."""
+    out = list(runs)
+    for label in runs:
+        if id(label) in exclude or len(label.words) != 1 or layer_ident(label.words[0]) not in idents:
+            continue
+        beside = [r for r in out if r is not label and r.has_letters and 0 <= r.bbox.x0 - label.bbox.x1 <= 3 * h
+                  and r.bbox.vertical_overlap(label.bbox) >= 0.5 * min(r.bbox.height, label.bbox.height)]
+        if beside:
+            text = min(beside, key=lambda r: r.bbox.x0)
+            out.remove(text)
+            out[out.index(label)] = Run(label.words + text.words)
+    return out
+
+
 def _blocks(runs: list[Run], idents: set[str], exclude: set[int], h: float) -> dict[str, list[Line]]:
     """Description lines per identifier: the labelled run and the lines that follow it."""
+    runs = _join_split_labels(runs, idents, exclude, h)
     starts = [
         r for r in runs
         if id(r) not in exclude and len(r.words) > 1 and layer_ident(r.words[0]) in idents and r.has_letters

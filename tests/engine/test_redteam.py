@@ -37,7 +37,9 @@ TEXT_LAYER = [
 
 SCANS = [
     pytest.param(rt.french_table, id="a-french-table"),
+    pytest.param(rt.identifier_log, id="c-identifiers"),
     pytest.param(rt.english_log, id="d-english-log"),
+    pytest.param(rt.italian_log, id="g-italian-da-m-a-m"),
     pytest.param(rt.french_inline, id="h-french-inline"),
     pytest.param(lambda: rt.rotated_landscape(270), id="i-rotate-270"),
 ]
