@@ -90,12 +90,17 @@ def _restore_dash(text: str) -> str:
 
 
 _APPROX = re.compile(r"^(ca\.?|env\.?|circa|~)$", re.IGNORECASE)
+# a row that prints only its layer's bottom: 'bis 0.40 m: Humus', 'jusqu'à 1.20 m'
+_TO_PREFIX = re.compile(r"^(bis|jusqu'?à|jusqu’à|until)$", re.IGNORECASE)
 
 
 def _without_approx(run: Run) -> Run:
-    """'ca. 2.50 m' reads as '2.50 m'."""
-    if len(run.words) >= 2 and _APPROX.match(run.words[0].text):
-        return Run(run.words[1:])
+    """'ca. 2.50 m' reads as '2.50 m'; 'bis 2.50 m' (a bottom depth) too."""
+    words = run.words
+    if len(words) >= 3 and _TO_PREFIX.match(words[0].text) and _APPROX.match(words[1].text):
+        return Run(words[2:])
+    if len(words) >= 2 and (_APPROX.match(words[0].text) or _TO_PREFIX.match(words[0].text)):
+        return Run(words[1:])
     return run
 
 

@@ -42,6 +42,7 @@ def find_name(text: str) -> NameMatch | None:
             name = _tidy(m.group(0))
             if name and not STOP_WORDS.fullmatch(name) and not YEAR_RE.fullmatch(name):
                 start = label.end() + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+                start = max(start, text.find(name, start))
                 return NameMatch(name, start, start + len(name), True)
     stripped = text.strip()
     if STANDALONE_RE.match(stripped):
@@ -50,5 +51,12 @@ def find_name(text: str) -> NameMatch | None:
     return None
 
 
+# words of a title that stand between the label and the code: 'TRIAL PIT LOG TP 2'
+_TITLE_WORDS = re.compile(r"^(?:log|profil|profile|record|sheet|coupe|journal|nr|no)\b\.?\s*", re.IGNORECASE)
+
+
 def _tidy(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" :.-")
+    name = re.sub(r"\s+", " ", name).strip(" :.-")
+    while (shorter := _TITLE_WORDS.sub("", name)) != name and re.search(r"\d", shorter):
+        name = shorter.strip(" :.-")
+    return name

@@ -569,6 +569,231 @@ def image_only(doc: Doc, dpi: int = 200) -> Doc:
     return Doc(f"{doc.name}_scan", _bytes(out), doc.truth)
 
 
+# --------------------------------------------------------------------------- second round
+
+
+def french_split_table() -> Doc:
+    """'de' | 'à' columns, and a column of sample depths (plain numbers) right of the descriptions."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 8.0)
+    hole = Hole("SG 11", (538120.0, 152340.0), 432.15, None, 9.0)
+    s.put(40, 34, "PROFIL DE SONDAGE  SG 11", size=12)
+    s.put(40, 56, "COORDONNEES : Y = 538 120 / X = 152 340")
+    s.put(40, 68, "ALTITUDE DE DEPART : 432.15")
+    s.put(40, 104, "Profondeur", size=7)
+    s.put(40, 114, "de", size=7)
+    s.put(80, 114, "à", size=7)
+    s.put(125, 114, "Nature du terrain", size=8)
+    s.put(420, 104, "Échantillons", size=7)
+    s.put(420, 114, "prof. (m)", size=7)
+    rows = [
+        (0.0, 0.35, "Terre végétale limoneuse brune"),
+        (0.35, 1.9, "Limon sableux beige, humide, mou à moyennement consistant"),
+        (1.9, 4.4, "Graviers et galets dans une matrice sableuse grise, compacts"),
+        (4.4, 6.75, "Sable moyen à grossier, gris, saturé, quelques graviers"),
+        (6.75, 9.0, "Marne grise à beige, dure, feuilletée"),
+    ]
+    sample_depths = {1: ["1.00"], 2: ["2.50", "3.80"], 3: ["5.20"], 4: ["7.50", "8.60"]}
+    y = 130.0
+    s.rule(40, y - 4, 555, y - 4)
+    for i, (a, b, text) in enumerate(rows):
+        a_box = s.put(40, y, _f(a))
+        b_box = s.put(80, y, _f(b))
+        lines = s.wrap(text, 270)
+        rect = s.block(125, y, lines)
+        for k, d in enumerate(sample_depths.get(i, [])):
+            s.put(440, y + 11 * k, d)
+        hole.add(a, b, lines, 1, rect, [a_box, b_box])
+        y = max(rect.y1, y + 11 * len(sample_depths.get(i, []))) + 10
+        s.rule(40, y - 5, 555, y - 5, width=0.3)
+    return Doc("french_split_table", _bytes(doc), [hole.truth(0)])
+
+
+def english_base_depths() -> Doc:
+    """British style: 'Depth (m)' printed at each stratum's base; a level column (m AOD)."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "tiro", 9.0)
+    hole = Hole("TP 2", None, None, None, 4.2)
+    s.put(40, 34, "TRIAL PIT LOG  TP 2", size=13)
+    s.put(40, 100, "Stratum description")
+    s.put(380, 100, "Legend")
+    s.put(440, 100, "Depth (m)")
+    s.put(505, 100, "Level")
+    s.rule(40, 114, 555, 114)
+    top, scale = 120.0, 120.0
+    rows = [
+        (0.0, 0.25, "MADE GROUND: brown sandy topsoil with brick fragments"),
+        (0.25, 1.1, "Soft to firm orange brown slightly sandy gravelly CLAY. Gravel is fine to "
+                    "medium subangular flint"),
+        (1.1, 2.6, "Medium dense light brown slightly clayey fine to coarse SAND and GRAVEL"),
+        (2.6, 4.2, "Stiff grey fissured silty CLAY with rare selenite crystals"),
+    ]
+    ground = 64.35
+    for a, b, text in rows:
+        y0, y1 = top + a * scale, top + b * scale
+        lines = s.wrap(text, 320)
+        rect = s.block(40, y0 + 4, lines)
+        s.rule(40, y1, 555, y1, width=0.4)
+        d_box = s.put(470, y1 - 11, _f(b), align="center")
+        s.put(520, y1 - 11, _f(ground - b), align="center")
+        boxes = [d_box]
+        if hole.layers:
+            boxes.insert(0, BBox(*hole.layers[-1]["depth_rects"][-1]))
+        hole.add(a, b, lines, 1, rect, boxes)
+    return Doc("english_base_depths", _bytes(doc), [hole.truth(0)])
+
+
+def german_units_left() -> Doc:
+    """Boundary values with their unit ('1.20 m') right of the descriptions; a samples column."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "cour", 8.0)
+    hole = Hole("SB 3", (2599870.0, 1201450.0), 437.9, None, 8.0)
+    s.put(40, 30, "Sondierbohrung SB 3", size=11)
+    s.put(40, 48, "Koord. 2'599'870 / 1'201'450")
+    s.put(40, 60, "OK Terrain 437.90 m ü.M.")
+    s.put(40, 100, "Beschreibung")
+    s.put(340, 100, "Tiefe")
+    s.put(420, 100, "Proben")
+    top, scale = 120.0, 70.0
+    bounds = [0.0, 0.4, 1.5, 3.3, 5.8, 8.0]
+    texts = [
+        "Humus, siltig, braun",
+        "Silt, sandig, beige, steif",
+        "Kies, sandig, grau, dicht",
+        "Sand, siltig, grau, nass",
+        "Moräne, kiesig, sehr dicht",
+    ]
+    labels: dict[float, BBox] = {}
+    for d in bounds:
+        y = top + d * scale
+        s.rule(40, y, 330, y, width=0.4)
+        if d:
+            labels[d] = s.put(340, y - 4, f"{_f(d)} m")
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        lines = s.wrap(text, 280)
+        rect = s.block(44, top + a * scale + 5, lines)
+        hole.add(a, b, lines, 1, rect, [labels[d] for d in (a, b) if d in labels])
+    for k, (name, d) in enumerate([("P1", 1.0), ("P2", 2.4), ("P3", 4.5), ("P4", 7.0)]):
+        s.put(420, top + d * scale - 4, f"{name} {_f(d)}")
+    return Doc("german_units_left", _bytes(doc), [hole.truth(0)])
+
+
+def german_bis_rows() -> Doc:
+    """Rows 'bis 0.40 m: Humus ...' giving only each layer's bottom."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 9.0)
+    hole = Hole("KB 5", None, 501.2, None, 7.5)
+    s.put(50, 40, "Schichtenverzeichnis Kernbohrung KB 5", size=12)
+    s.put(50, 60, "Höhe: 501.20 m ü.M.")
+    rows = [(0.4, "Humus, sandig, dunkelbraun"), (2.1, "Lehm, siltig, braun, steif bis halbfest"),
+            (5.3, "Kies, sandig, grau, gerundet, dicht gelagert, nass"), (7.5, "Fels: Kalkstein, grau, geklüftet")]
+    y = 100.0
+    prev = 0.0
+    prev_box: BBox | None = None
+    for bottom, text in rows:
+        box = s.put(50, y, f"bis {_f(bottom)} m")
+        lines = s.wrap(text, 330)
+        rect = s.block(130, y, lines)
+        hole.add(prev, bottom, lines, 1, rect, ([prev_box] if prev_box else []) + [box])
+        prev, prev_box = bottom, box
+        y = rect.y1 + 10
+    return Doc("german_bis_rows", _bytes(doc), [hole.truth(0)])
+
+
+def stacked_tables() -> Doc:
+    """Two boreholes one above the other on one page, each a small von/bis table."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 8.5)
+    specs = [
+        (Hole("B 1", (2611200.0, 1233400.0), 455.1, None, 5.0),
+         [(0.0, 0.3, "Oberboden, braun"), (0.3, 2.2, "Lehm, siltig, beige"), (2.2, 5.0, "Kies, sandig, grau")]),
+        (Hole("B 2", (2611260.0, 1233470.0), 456.3, None, 6.0),
+         [(0.0, 0.5, "Auffüllung, Kies, Ziegelreste"), (0.5, 3.1, "Sand, siltig, braun"),
+          (3.1, 6.0, "Moräne, Silt, kiesig, dicht")]),
+    ]
+    y = 40.0
+    holes = []
+    for hole, rows in specs:
+        assert hole.coords and hole.elevation
+        s.put(40, y, f"Bohrung {hole.name}", size=11)
+        s.put(40, y + 16, f"Koordinaten {int(hole.coords[0]):,} / {int(hole.coords[1]):,}".replace(",", "'"))
+        s.put(300, y + 16, f"Kote {hole.elevation:.2f} m ü.M.")
+        s.put(40, y + 40, "von")
+        s.put(80, y + 40, "bis")
+        s.put(120, y + 40, "Material")
+        y += 56
+        for a, b, text in rows:
+            a_box = s.put(40, y, _f(a))
+            b_box = s.put(80, y, _f(b))
+            lines = s.wrap(text, 300)
+            rect = s.block(120, y, lines)
+            hole.add(a, b, lines, 1, rect, [a_box, b_box])
+            y = rect.y1 + 8
+        holes.append(hole)
+        y += 120
+    return Doc("stacked_tables", _bytes(doc), [h.truth(i) for i, h in enumerate(holes)])
+
+
+def description_left() -> Doc:
+    """French: descriptions left, depth column 'Prof. (m)' of boundaries right of them."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "tiro", 9.0)
+    hole = Hole("F 2", None, 611.4, None, 6.0)
+    s.put(40, 30, "Forage F 2", size=12)
+    s.put(40, 48, "Altitude : 611.40 m")
+    s.put(40, 90, "Description des terrains")
+    s.put(400, 90, "Prof. (m)")
+    top, scale = 110.0, 90.0
+    bounds = [0.0, 0.2, 1.4, 3.05, 6.0]
+    texts = ["Enrobé bitumineux", "Grave de fondation, sable et gravier gris",
+             "Limon argileux brun, plastique", "Argile grise à blocs (moraine), très compacte"]
+    labels: dict[float, BBox] = {}
+    for d in bounds:
+        y = top + d * scale
+        s.rule(40, y, 440, y, width=0.4)
+        if d:
+            labels[d] = s.put(440, y - 10, _f(d), align="right")
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        band = (b - a) * scale
+        lines = s.wrap(text, 300)
+        rect = s.block(44, top + a * scale + max(1.0, band / 2 - 6), lines)
+        hole.add(a, b, lines, 1, rect, [labels[d] for d in (a, b) if d in labels])
+    return Doc("description_left", _bytes(doc), [hole.truth(0)])
+
+
+def skewed_scan(doc: Doc, degrees: float = 1.2, dpi: int = 200) -> Doc:
+    """An image-only version whose scan is turned by a small angle, as a sheet fed askew."""
+    import io
+
+    from PIL import Image
+
+    src = fitz.open(stream=doc.pdf, filetype="pdf")
+    out = fitz.open()
+    for page in src:
+        pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY)
+        img = Image.open(io.BytesIO(pix.tobytes("png"))).rotate(degrees, expand=False, fillcolor=255,
+                                                                  resample=Image.BICUBIC)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, stream=buf.getvalue())
+    src.close()
+    return Doc(f"{doc.name}_skewed", _bytes(out), doc.truth)
+
+
+def second_round() -> list[Doc]:
+    return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
+            stacked_tables(), description_left()]
+
+
 def all_docs() -> list[Doc]:
     return [french_table(), german_profile(), identifier_log(), english_log(), side_by_side(),
             two_pages(), italian_log(), french_inline(), rotated_landscape(270)]

@@ -33,6 +33,12 @@ TEXT_LAYER = [
     pytest.param(rt.french_inline, id="h-french-inline-end-of-hole-line"),
     pytest.param(lambda: rt.rotated_landscape(270), id="i-rotate-270-landscape"),
     pytest.param(lambda: rt.rotated_landscape(90), id="i-rotate-90-landscape"),
+    pytest.param(rt.french_split_table, id="k-french-de-a-columns-sample-depths"),
+    pytest.param(rt.english_base_depths, id="l-english-base-depths-levels"),
+    pytest.param(rt.german_units_left, id="m-german-values-with-unit-right-of-text"),
+    pytest.param(rt.german_bis_rows, id="n-german-bis-rows"),
+    pytest.param(rt.stacked_tables, id="o-two-boreholes-stacked"),
+    pytest.param(rt.description_left, id="r-french-descriptions-left"),
 ]
 
 SCANS = [
