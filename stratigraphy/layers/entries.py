@@ -137,6 +137,14 @@ def _drop_elevation(rest: tuple[Word, ...]) -> tuple[Word, ...]:
     return rest
 
 
+def _lost_point(whole: Word, cents: Word) -> bool:
+    """'-1' and '60' close together: a depth whose decimal point the OCR dropped."""
+    if not (re.fullmatch(r"[-\u2010-\u2014\u2212]?\d{1,3}", whole.text) and re.fullmatch(r"\d{2}", cents.text)):
+        return False
+    gap = cents.bbox.x0 - whole.bbox.x1
+    return 0 <= gap <= 1.6 * max(whole.bbox.height, cents.bbox.height)
+
+
 def _value_entry(run: Run) -> Entry | None:
     words = run.words
     first = words[0]
@@ -146,6 +154,10 @@ def _value_entry(run: Run) -> Entry | None:
     n = 1
     if value is None and len(words) >= 2 and re.fullmatch(r"[-\u2010-\u2014\u2212]", first.text):
         value = parse_depth_value(first.text + words[1].text)
+        n = 2
+    elif len(words) >= 2 and _lost_point(first, words[1]):
+        # OCR read the decimal point as a space: '-1 60' is -1.60
+        value = parse_depth_value(f"{first.text}.{words[1].text}")
         n = 2
     if value is None:
         return None
