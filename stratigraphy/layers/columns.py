@@ -43,10 +43,13 @@ def _median(values: list[float]) -> float:
 def _alignment(group: list[Entry], box: BBox) -> float:
     """How far ``box`` is from lining up with the group (left, right or centre aligned)."""
     recent = group[-5:]
+    last = group[-1].bbox
+    # a skewed scan drifts sideways down the page: the nearest entry above is a fair guide too
     return min(
         abs(_median([e.bbox.x1 for e in recent]) - box.x1),
         abs(_median([e.bbox.x0 for e in recent]) - box.x0),
         abs(_median([e.bbox.cx for e in recent]) - box.cx),
+        abs(last.x1 - box.x1), abs(last.x0 - box.x0),
     )
 
 

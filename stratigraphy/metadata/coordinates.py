@@ -47,6 +47,11 @@ def _piece_values(groups: list[str], seps: list[str]) -> set[float]:
     # all separators thousands
     if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
         values.add(float("".join(groups)))
+    # OCR split a group with a stray space ("2'61 1'200"): apostrophe-grouped digits of a
+    # coordinate's length read as one number (the range check decides whether it is one)
+    digits = "".join(groups)
+    if any(sep in _APOS for sep in seps) and len(digits) in (6, 7) and all(sep != "." for sep in seps):
+        values.add(float(digits))
     # last separator a decimal point/comma
     if seps[-1] in ".,":
         head, tail = groups[:-1], groups[-1]
