@@ -44,7 +44,9 @@ def extract_pages(pages: list[PageContent], *, name: str = "document.pdf",
     detected = detect_boreholes(pages)
     boreholes: list[Borehole] = []
     for index, found in enumerate(detected):
-        metadata, groundwater = extract_metadata(list(pages), _metadata_region(found, detected))
+        region = _metadata_region(found, detected)
+        others = [d.regions[0] for d in detected if d is not found and d.regions] if region else []
+        metadata, groundwater = extract_metadata(list(pages), region, others)
         boreholes.append(Borehole(index, found.layers, metadata, tuple(groundwater)))
     if not boreholes and pages:
         metadata, groundwater = extract_metadata(list(pages), None)

@@ -104,6 +104,14 @@ def _distance(box: BBox, page: int, region: Region | None) -> float:
     return dx + 0.3 * dy
 
 
+def _own(cands: list[tuple[float, float, _Candidate]],
+         others: Sequence[Region]) -> list[tuple[float, float, _Candidate]]:
+    """The candidates not nearer another borehole's log than this one's (all, if none is)."""
+    kept = [c for c in cands
+            if not any(_distance(c[2].bbox, c[2].snippet.page, o) < c[1] for o in others)]
+    return kept or cands
+
+
 def _best(cands: Iterable[tuple[float, float, _Candidate]]) -> _Candidate | None:
     ranked = sorted(cands, key=lambda c: (-c[0], c[1], c[2].snippet.bbox.y0, c[2].snippet.bbox.x0))
     return ranked[0][2] if ranked else None
@@ -117,13 +125,18 @@ def _material_below(box: BBox, words: Sequence[Snippet]) -> int:
 
 
 def extract_metadata(
-    pages: Sequence[PageContent], region: Region | None = None
+    pages: Sequence[PageContent], region: Region | None = None, others: Sequence[Region] = ()
 ) -> tuple[BoreholeMetadata, tuple[Groundwater, ...]]:
-    """Metadata and groundwater readings printed on ``pages`` (near ``region`` if given)."""
+    """Metadata and groundwater readings printed on ``pages`` (near ``region`` if given).
+
+    ``others`` are the regions of the document's other boreholes: a value nearer one of
+    them belongs to that borehole, unless no value of the field is nearer this one.
+    """
     considered = [p for p in pages if region is None or p.number == region[0]]
     frames = {p.number: p for p in considered}
     if region is not None and region[0] in frames:
         region = (region[0], _to_display(region[1], frames[region[0]]))
+    others = [(n, _to_display(box, frames[n])) for n, box in others if n in frames]
     phrases: list[Snippet] = []
     for page in considered:
         phrases.extend(page_phrases(_display_page(page)))
@@ -193,6 +206,8 @@ def extract_metadata(
                 if 0 < value < 3000:
                     depth_c.append((1.0, dist_of(tm.start(1), tm.end(1)), value))
 
+    if others:
+        coord_c, elev_c, name_c, date_c = (_own(c, others) for c in (coord_c, elev_c, name_c, date_c))
     coordinates = None
     best = _best(coord_c)
     if best is not None:

@@ -789,9 +789,82 @@ def skewed_scan(doc: Doc, degrees: float = 1.2, dpi: int = 200) -> Doc:
     return Doc(f"{doc.name}_skewed", _bytes(out), doc.truth)
 
 
+def summary_table() -> Doc:
+    """One ruled table listing several boreholes: Sondage | de | à | Lithologie; depths restart."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 8.0)
+    s.put(40, 36, "Tableau récapitulatif des sondages", size=12)
+    heads = [(40, "Sondage"), (100, "de (m)"), (145, "à (m)"), (190, "Lithologie")]
+    top = 70.0
+    for x, h in heads:
+        s.put(x + 3, top + 3, h)
+    specs = [
+        ("S1", [(0.0, 0.3, "Terre végétale"), (0.3, 1.5, "Limon argileux brun"),
+                (1.5, 3.0, "Gravier sableux gris, compact")]),
+        ("S2", [(0.0, 0.2, "Enrobé"), (0.2, 0.8, "Remblai graveleux"), (0.8, 2.6, "Sable limoneux beige"),
+                (2.6, 4.0, "Moraine argileuse grise à blocs")]),
+        ("S3", [(0.0, 0.4, "Terre végétale"), (0.4, 2.2, "Argile limoneuse grise, plastique"),
+                (2.2, 3.5, "Marne altérée beige")]),
+    ]
+    y = top + 16
+    rules = [top, y]
+    holes = []
+    for name, rows in specs:
+        hole = Hole(name)
+        s.put(43, y + 3, name)
+        for a, b, text in rows:
+            a_box = s.put(103, y + 3, _f(a))
+            b_box = s.put(148, y + 3, _f(b))
+            lines = s.wrap(text, 340)
+            rect = s.block(193, y + 3, lines)
+            hole.add(a, b, lines, 1, rect, [a_box, b_box])
+            y = rect.y1 + 5
+            s.rule(100, y, 555, y, width=0.3)
+        rules.append(y)
+        holes.append(hole)
+    for ry in rules:
+        s.rule(40, ry, 555, ry)
+    for x in (40, 100, 145, 190, 555):
+        s.rule(x, top, x, y)
+    return Doc("summary_table", _bytes(doc), [h.truth(i) for i, h in enumerate(holes)])
+
+
+def french_comma_boundaries() -> Doc:
+    """Boundary column with comma decimals and unit ('0,40 m'), elevations column beside it."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "tiro", 8.5)
+    hole = Hole("SP 7", (2556300.0, 1180250.0), 478.2, None, 7.5)
+    s.put(40, 30, "SONDAGE SP 7", size=12)
+    s.put(40, 48, "Coordonnées 2 556 300 / 1 180 250")
+    s.put(40, 60, "Altitude du terrain 478,20 m")
+    s.put(40, 96, "Cote")
+    s.put(90, 96, "Prof.")
+    s.put(150, 96, "Description")
+    top, scale = 120.0, 80.0
+    bounds = [0.0, 0.4, 1.55, 3.2, 5.1, 7.5]
+    texts = ["Terre végétale brune", "Limon sableux ocre, mou",
+             "Sable et gravier gris, propre, saturé", "Moraine graveleuse à matrice limoneuse, grise, compacte",
+             "Molasse marneuse grise, tendre"]
+    labels: dict[float, BBox] = {}
+    for d in bounds:
+        y = top + d * scale
+        s.rule(85, y, 550, y, width=0.4)
+        if d:
+            s.put(40, y - 4, _f(478.2 - d, True))
+            labels[d] = s.put(90, y - 4, f"{_f(d, True)} m")
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        lines = s.wrap(text, 330)
+        rect = s.block(150, top + a * scale + 6, lines)
+        hole.add(a, b, lines, 1, rect, [labels[d] for d in (a, b) if d in labels])
+    return Doc("french_comma_boundaries", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
-            stacked_tables(), description_left()]
+            stacked_tables(), description_left(), summary_table(), french_comma_boundaries()]
 
 
 def all_docs() -> list[Doc]:

@@ -39,6 +39,8 @@ TEXT_LAYER = [
     pytest.param(rt.german_bis_rows, id="n-german-bis-rows"),
     pytest.param(rt.stacked_tables, id="o-two-boreholes-stacked"),
     pytest.param(rt.description_left, id="r-french-descriptions-left"),
+    pytest.param(rt.summary_table, id="t-one-table-several-boreholes"),
+    pytest.param(rt.french_comma_boundaries, id="u-french-comma-boundaries-with-elevations"),
 ]
 
 SCANS = [
@@ -48,6 +50,14 @@ SCANS = [
     pytest.param(rt.italian_log, id="g-italian-da-m-a-m"),
     pytest.param(rt.french_inline, id="h-french-inline"),
     pytest.param(lambda: rt.rotated_landscape(270), id="i-rotate-270"),
+    pytest.param(rt.stacked_tables, id="o-two-boreholes-stacked"),
+]
+
+
+SKEWED = [
+    pytest.param(lambda: rt.skewed_scan(rt.german_profile(), 1.2), id="b-german-profile-1.2deg"),
+    pytest.param(lambda: rt.skewed_scan(rt.english_log(), 1.5), id="d-english-log-1.5deg"),
+    pytest.param(lambda: rt.skewed_scan(rt.two_pages(), -1.0), id="f-two-pages-minus-1deg"),
 ]
 
 
@@ -94,3 +104,18 @@ def test_image_only_layers(make) -> None:
     predicted = _run(doc)
     score = score_file(predicted, doc.truth)
     assert score.layers.f1 >= 0.8, _explain(predicted)
+
+
+@pytest.mark.parametrize("make", SKEWED)
+def test_skewed_scan_layers(make) -> None:
+    doc = make()
+    predicted = _run(doc)
+    score = score_file(predicted, doc.truth)
+    assert score.layers.f1 >= 0.8, _explain(predicted)
+
+
+def test_each_borehole_of_a_page_gets_its_own_header() -> None:
+    doc = rt.image_only(rt.stacked_tables())
+    predicted = _run(doc)
+    score = score_file(predicted, doc.truth)
+    assert score.coordinates.correct == 2 and score.elevation.correct == 2, [b["metadata"] for b in predicted]
