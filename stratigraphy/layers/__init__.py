@@ -73,6 +73,8 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
             continue
         if material_score(text) == 0:
             continue  # no material named anywhere: sample lists, test values, well construction
+        if _is_well_construction(built):
+            continue
         results.append(built)
     return _drop_nested(results)
 
@@ -103,6 +105,21 @@ def _rows_carry_text(column: DepthColumn) -> bool:
     """Most entries print their description on their own row ('0.30 2.10 Firm brown CLAY')."""
     with_text = sum(1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest))
     return with_text >= max(2, 0.5 * len(column.entries))
+
+
+_WELL_TERM = re.compile(
+    r"(sperr?rohr|vollrohr|filterrohr|aufsatzrohr|sumpfrohr|schlitzrohr|filterstrecke|tonsperre|"
+    r"tonabdichtung|filterkies|filtersand|bentonit|piezometer|peilrohr|messrohr|tube plein|"
+    r"tube crépiné|tube crepine|crépine|massif filtrant|bouchon|cimentation|tubo cieco|"
+    r"tubo fessurato|filter pack|casing|screen|grout|standpipe)",
+    re.IGNORECASE,
+)
+
+
+def _is_well_construction(built: ColumnLayers) -> bool:
+    """A column whose rows mostly name parts of a well (filter tube, clay seal) is no log."""
+    texts = [layer.text for layer in built.layers]
+    return len(texts) >= 2 and sum(1 for t in texts if _WELL_TERM.search(t)) >= 0.5 * len(texts)
 
 
 _SAMPLE_HEADING = re.compile(

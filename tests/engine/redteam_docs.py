@@ -850,7 +850,7 @@ def french_comma_boundaries() -> Doc:
     labels: dict[float, BBox] = {}
     for d in bounds:
         y = top + d * scale
-        s.rule(85, y, 550, y, width=0.4)
+        s.rule(135, y, 550, y, width=0.4)
         if d:
             s.put(40, y - 4, _f(478.2 - d, True))
             labels[d] = s.put(90, y - 4, f"{_f(d, True)} m")
@@ -862,9 +862,55 @@ def french_comma_boundaries() -> Doc:
     return Doc("french_comma_boundaries", _bytes(doc), [hole.truth(0)])
 
 
+def cluttered_log() -> Doc:
+    """Landscape log with samples (intervals), test values and well construction (with 'Filterkies')."""
+    doc = fitz.open()
+    page = doc.new_page(width=LANDSCAPE[0], height=LANDSCAPE[1])
+    s = Sheet(page, "helv", 7.5)
+    hole = Hole("KB 9", (2683150.0, 1247320.0), 412.6, None, 12.0, [2.9])
+    s.put(30, 24, "Kernbohrung KB 9", size=12)
+    s.put(30, 42, "Koordinaten: 2'683'150 / 1'247'320")
+    s.put(260, 42, "Terrainhöhe: 412.60 m ü.M.")
+    s.put(460, 42, "Ruhewasserspiegel: 2.90 m ab OKT")
+    cols = [(30, "Tiefe m"), (80, "Schichtbeschreibung"), (390, "Proben"), (480, "SPT"),
+            (530, "Ausbau"), (700, "Bemerkungen")]
+    for x, head in cols:
+        s.put(x, 70, head, size=8)
+    s.rule(30, 82, 812, 82)
+    top, scale = 90.0, 38.0
+    bounds = [0.0, 0.3, 1.8, 4.25, 7.6, 12.0]
+    texts = ["Humus, siltig, braun",
+             "Lehm, siltig-tonig, braun, steif, mit Wurzeln",
+             "Kies, sandig, schwach siltig, grau, dicht gelagert, Komponenten gerundet bis 6 cm",
+             "Sand, fein bis mittel, grau, nass, mitteldicht",
+             "Moräne: Silt, tonig, kiesig, mit Steinen, grau, sehr dicht"]
+    labels: dict[float, BBox] = {}
+    for d in bounds:
+        y = top + d * scale
+        s.rule(70, y, 380, y, width=0.4)
+        if d:
+            labels[d] = s.put(62, y - 3.5, _f(d), align="right")
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        lines = s.wrap(text, 290)
+        rect = s.block(84, top + a * scale + 4, lines)
+        hole.add(a, b, lines, 1, rect, [labels[d] for d in (a, b) if d in labels])
+    for k, (a, b) in enumerate([(1.0, 1.2), (2.5, 2.8), (5.0, 5.3), (9.0, 9.4)]):
+        s.put(390, top + a * scale, f"{_f(a)}-{_f(b)} K{k + 1}")
+    for d, n in [(1.5, "8"), (3.0, "27"), (4.5, "31"), (6.0, "44")]:
+        s.put(480, top + d * scale, n)
+    for a, b, what in [(0.0, 1.0, "Tonsperre"), (1.0, 2.0, "Quarzsand"), (2.0, 11.0, "Filterkies 2-4 mm"),
+                       (11.0, 12.0, "Sumpfrohr")]:
+        s.put(530, top + a * scale + 2, f"{_f(a)} - {_f(b)} {what}")
+    s.put(700, top + 2.9 * scale, "Wasserspiegel 2.90")
+    s.put(700, top + 8.2 * scale, "Kernverlust 8.20 - 8.50")
+    return Doc("cluttered_log", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
-            stacked_tables(), description_left(), summary_table(), french_comma_boundaries()]
+            stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
+            cluttered_log()]
 
 
 def all_docs() -> list[Doc]:

@@ -41,6 +41,7 @@ TEXT_LAYER = [
     pytest.param(rt.description_left, id="r-french-descriptions-left"),
     pytest.param(rt.summary_table, id="t-one-table-several-boreholes"),
     pytest.param(rt.french_comma_boundaries, id="u-french-comma-boundaries-with-elevations"),
+    pytest.param(rt.cluttered_log, id="v-samples-spt-well-construction-columns"),
 ]
 
 SCANS = [
@@ -51,6 +52,8 @@ SCANS = [
     pytest.param(rt.french_inline, id="h-french-inline"),
     pytest.param(lambda: rt.rotated_landscape(270), id="i-rotate-270"),
     pytest.param(rt.stacked_tables, id="o-two-boreholes-stacked"),
+    pytest.param(rt.french_comma_boundaries, id="u-french-comma-boundaries"),
+    pytest.param(rt.cluttered_log, id="v-cluttered-log"),
 ]
 
 
