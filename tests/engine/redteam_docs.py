@@ -907,10 +907,102 @@ def cluttered_log() -> Doc:
     return Doc("cluttered_log", _bytes(doc), [hole.truth(0)])
 
 
+def report_paragraphs() -> Doc:
+    """A report page: 'De 0.40 à 1.70 m : limon ...' paragraphs whose lines run back to the margin."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "tiro", 10.0)
+    hole = Hole("SC 1", None, None, None, 6.3, [3.2])
+    s.put(60, 50, "3. Résultats du sondage SC 1", size=12)
+    s.put(60, 74, "Le sondage a rencontré la succession suivante :")
+    rows = [(0.0, 0.4, "terre végétale brune, limoneuse, avec de nombreuses racines et quelques cailloux "
+                       "calcaires"),
+            (0.4, 1.7, "limon argileux beige à brun, humide, de consistance molle à moyenne, avec de rares "
+                       "graviers"),
+            (1.7, 4.85, "graviers et galets arrondis dans une matrice sableuse grise, propres, compacts, "
+                        "aquifères dès 3.20 m"),
+            (4.85, 6.3, "marne grise, dure, finement litée")]
+    y = 100.0
+    for a, b, text in rows:
+        head = f"De {_f(a)} à {_f(b)} m : "
+        depth = BBox(60, y, 60 + s.width(f"De {_f(a)} à {_f(b)} m"), y + 10.5)
+        words = (head + text).split()
+        lines = s.wrap(" ".join(words), 470)
+        rect_lines = s.block(60, y, lines)
+        first_text = lines[0][len(head.strip()):].strip()
+        desc_lines = [first_text] + lines[1:] if first_text else lines[1:]
+        desc_rect = BBox(depth.x1 + 4, rect_lines.y0, rect_lines.x1, rect_lines.y1)
+        hole.add(a, b, desc_lines, 1, desc_rect, [depth])
+        y = rect_lines.y1 + 9
+    s.put(60, y + 10, "Le niveau d'eau a été mesuré à 3.20 m de profondeur.")
+    return Doc("report_paragraphs", _bytes(doc), [hole.truth(0)])
+
+
+def two_profiles_side_by_side() -> Doc:
+    """Two boundary logs drawn to scale beside each other on a landscape page."""
+    doc = fitz.open()
+    page = doc.new_page(width=LANDSCAPE[0], height=LANDSCAPE[1])
+    s = Sheet(page, "helv", 7.5)
+    specs = [
+        (30, Hole("KB 1", (2634010.0, 1251220.0), 445.3, None, 6.0),
+         [0.0, 0.35, 1.9, 3.6, 6.0], ["Oberboden, humos, braun", "Lehm, sandig, braun, steif",
+                                      "Kies, sandig, grau, dicht", "Molasse, Sandstein, verwittert"]),
+        (440, Hole("KB 2", (2634080.0, 1251190.0), 446.1, None, 7.0),
+         [0.0, 0.5, 2.45, 4.1, 7.0], ["Auffüllung, Kies, Ziegelreste", "Silt, tonig, grau, weich",
+                                      "Sand, kiesig, grau, nass", "Moräne, Silt, kiesig, sehr dicht"]),
+    ]
+    holes = []
+    for x, hole, bounds, texts in specs:
+        assert hole.coords and hole.elevation
+        s.put(x, 24, f"Bohrung {hole.name}", size=11)
+        s.put(x, 40, f"Koordinaten {int(hole.coords[0]):,} / {int(hole.coords[1]):,}".replace(",", "'"))
+        s.put(x, 50, f"Kote {hole.elevation:.2f} m ü.M.")
+        top, scale = 80.0, 66.0
+        for m in range(1, int(bounds[-1]) + 1):
+            s.rule(x + 20, top + m * scale, x + 26, top + m * scale)
+            s.put(x + 16, top + m * scale - 3, f"{m}", size=6.5, align="right")
+        s.rule(x + 26, top, x + 26, top + bounds[-1] * scale)
+        labels: dict[float, BBox] = {}
+        for d in bounds:
+            y = top + d * scale
+            s.rule(x + 30, y, x + 60, y)
+            if d:
+                labels[d] = s.put(x + 64, y - 3.2, _f(d), size=7)
+        for i, text in enumerate(texts):
+            a, b = bounds[i], bounds[i + 1]
+            lines = s.wrap(text, 250)
+            rect = s.block(x + 100, top + a * scale + 4, lines)
+            hole.add(a, b, lines, 1, rect, [labels[d] for d in (a, b) if d in labels])
+        holes.append(hole)
+    return Doc("two_profiles_side_by_side", _bytes(doc), [h.truth(i) for i, h in enumerate(holes)])
+
+
+def hyphenated() -> Doc:
+    """Narrow description column with hyphenated line breaks ('hell-' / 'braun'); 'von-bis' cells."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 8.0)
+    hole = Hole("B 14", None, 522.05, None, 5.5)
+    s.put(40, 30, "Bohrung B 14", size=11)
+    s.put(40, 46, "OK Terrain: 522.05 m ü.M.")
+    s.put(40, 80, "Tiefe (m)")
+    s.put(110, 80, "Material")
+    rows = [(0.0, 0.3, ["Mutterboden, dunkel-", "braun, humos"]),
+            (0.3, 2.4, ["Silt, feinsandig, hell-", "braun bis ocker, mit", "Kalkkonkretionen"]),
+            (2.4, 5.5, ["Kies, stark sandig,", "grau, gut gerundet,", "Grundwasser-", "führend"])]
+    y = 96.0
+    for a, b, lines in rows:
+        depth = s.put(40, y, f"{_f(a)}-{_f(b)}")
+        rect = s.block(110, y, lines)
+        hole.add(a, b, lines, 1, rect, [depth])
+        y = rect.y1 + 8
+    return Doc("hyphenated", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
-            cluttered_log()]
+            cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated()]
 
 
 def all_docs() -> list[Doc]:

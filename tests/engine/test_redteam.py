@@ -42,6 +42,9 @@ TEXT_LAYER = [
     pytest.param(rt.summary_table, id="t-one-table-several-boreholes"),
     pytest.param(rt.french_comma_boundaries, id="u-french-comma-boundaries-with-elevations"),
     pytest.param(rt.cluttered_log, id="v-samples-spt-well-construction-columns"),
+    pytest.param(rt.report_paragraphs, id="w-french-report-paragraphs"),
+    pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles-to-scale-side-by-side"),
+    pytest.param(rt.hyphenated, id="z-hyphenated-narrow-column"),
 ]
 
 SCANS = [
@@ -54,6 +57,7 @@ SCANS = [
     pytest.param(rt.stacked_tables, id="o-two-boreholes-stacked"),
     pytest.param(rt.french_comma_boundaries, id="u-french-comma-boundaries"),
     pytest.param(rt.cluttered_log, id="v-cluttered-log"),
+    pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles-side-by-side"),
 ]
 
 
