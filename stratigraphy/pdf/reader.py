@@ -27,6 +27,7 @@ from label_studio_ml.errors import InputDocumentError, OcrEngineError
 from stratigraphy.geometry import BBox, pixels_to_pdf_bbox, rotate_bbox, rotated_size, union_all
 from stratigraphy.model import PageContent, Segment, TextSource, Word
 from stratigraphy.ocr import tesseract
+from stratigraphy.ocr.language import guess_languages
 from stratigraphy.pdf.lines import (
     box_to_segment,
     detect_raster_lines,
@@ -178,15 +179,20 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
             limit = min(settings.ocr_max_pixels, settings.max_render_pixels)
             dpi = ocr_dpi = fit_dpi(width, height, settings.ocr_dpi, limit)
             gray = _render_gray(page, dpi)
+            page_settings = settings
+            languages = probe_languages(gray, dpi, settings)
+            if languages != settings.ocr_languages:
+                log.info("page %d: read in %s (quick reading found no other language)", number, languages)
+                page_settings = settings.with_changes(ocr_languages=languages)
             try:
-                ocr_words = ocr_image(gray, number, width, height, rotation, dpi, settings)
+                ocr_words = ocr_image(gray, number, width, height, rotation, dpi, page_settings)
             except OcrEngineError as exc:
                 tesseract.probe()  # Tesseract missing or broken: that sinks every page, so raise
                 log.warning("page %d: OCR failed: %s (%s)", number, exc.message, exc.detail)
                 warnings.append(f"page {number}: OCR failed ({exc.message}); the page has no words")
                 ocr_words = []
             if ocr_words and settings.ocr_orientation and _readable_count(ocr_words) < SPARSE_OCR_WORDS:
-                turned = _turned_reading(gray, ocr_words, number, width, height, rotation, dpi, settings)
+                turned = _turned_reading(gray, ocr_words, number, width, height, rotation, dpi, page_settings)
                 if turned is not None:
                     ocr_words, text_rotation = turned
                     warnings.append(f"page {number} is a sideways scan; read turned by {text_rotation}°")
@@ -343,7 +349,7 @@ def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotati
         top, bottom, keep_from, keep_to = band
         found = tesseract.image_to_words(
             Image.fromarray(gray[top:bottom]), languages=settings.ocr_languages, psm=psm,
-            timeout=settings.ocr_timeout,
+            timeout=settings.ocr_timeout, extra_config=_extra_config(settings),
         )
         return [(w, top) for w in found if keep_from <= w.bbox.cy + top < keep_to]
 
@@ -366,6 +372,35 @@ def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotati
             line = band_index * 1_000_000 + w.block * 10000 + w.par * 100 + w.line
             words.append(Word(text, box, number, line, w.conf))
     return words
+
+
+def _extra_config(settings: EngineSettings) -> str:
+    return "" if settings.ocr_invert else "-c tessedit_do_invert=0"
+
+
+def probe_languages(gray: np.ndarray, dpi: float, settings: EngineSettings) -> str:
+    """The languages to OCR a rendered page in: ENGINE_OCR_LANGUAGES, narrowed on large pages.
+
+    A large page is read once quickly (ENGINE_OCR_PROBE_DPI, one model, the words it is sure
+    of); the languages its words belong to are kept. When the quick reading cannot tell (too
+    few known words) or fails, all configured languages are used.
+    """
+    configured = settings.ocr_languages
+    if "+" not in configured or not settings.ocr_probe_pixels or gray.size <= settings.ocr_probe_pixels:
+        return configured
+    import cv2
+
+    factor = min(1.0, settings.ocr_probe_dpi / dpi)
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
+    model = "eng" if "eng" in configured.split("+") else configured.split("+")[0]
+    try:
+        found = tesseract.image_to_words(Image.fromarray(small), languages=model, psm=settings.ocr_psm,
+                                         timeout=settings.ocr_timeout, extra_config=_extra_config(settings),
+                                         min_conf=60)
+    except OcrEngineError as exc:
+        log.warning("quick language reading failed: %s", exc.message)
+        return configured
+    return guess_languages((w.text for w in found), configured)
 
 
 def _bands(rows: int, cols: int, settings: EngineSettings) -> list[tuple[int, int, int, int]]:
