@@ -91,6 +91,13 @@ def restore_lost_points(group: list[Entry]) -> list[Entry]:
             continue
         prev = max((x.value for x in out[:i] if x.decimals), default=0.0)
         nxt = min((x.value for x in out[i + 1:] if x.decimals and x.value > prev), default=None)
+        if nxt is None and i == len(out) - 1 and i >= 2 and e.value >= 100:
+            # the last value (often the final depth) printed '600' for '6.00'
+            places = _usual_places(out)
+            candidate = e.value / 10 ** places if places else None
+            if candidate is not None and prev < candidate <= prev + max(20.0, 3 * (prev - out[0].value)):
+                out[i] = replace(e, start=candidate, decimals=True)
+            continue
         if nxt is None or prev < e.value < nxt:
             continue
         for divisor in (10, 100):
@@ -99,6 +106,17 @@ def restore_lost_points(group: list[Entry]) -> list[Entry]:
                 out[i] = replace(e, start=candidate, decimals=True)
                 break
     return out
+
+
+def _usual_places(entries: list[Entry]) -> int:
+    """How many decimal places the column's values usually print (0 when unknown)."""
+    counts: dict[int, int] = {}
+    for e in entries:
+        token = next((w.text for w in e.run.words if any(ch.isdigit() for ch in w.text)), "")
+        match = re.search(r"\d[.,](\d{1,3})", token)
+        if match:
+            counts[len(match.group(1))] = counts.get(len(match.group(1)), 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else 0
 
 
 _ROUND_STEPS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0)

@@ -79,8 +79,29 @@ _COLON_DASH = re.compile(r"^(\d{1,4}[.,]\d{1,3})(\s*m?\s*):(\s*\d{1,4}[.,]\d{1,3
 _LOST_DASH = re.compile(r"^(\d{1,4}[.,]\d{1,3})( )(\d{1,4}[.,]\d{1,3})(?!\S*\d)")
 
 
+# ... or drops the point of the second depth: '0.40 à 170 m' (the first prints decimals)
+_LOST_END_POINT = re.compile(
+    r"^((?:(?:ab|von|vom|de|dès|des|da|dal|from)\s+)?\d{1,3}[.,](\d{1,2})\s*(?:m\s*)?"
+    r"(?:[-\u2010-\u2014\u2212]|bis|à|a|to|al)\s*)(\d{3,4})(?![\d.,])",
+    re.IGNORECASE,
+)
+
+
+def _restore_end_point(text: str) -> str:
+    match = _LOST_END_POINT.match(text)
+    if match is None:
+        return text
+    places = len(match.group(2))
+    digits = match.group(3)
+    start = float(re.findall(r"\d{1,3}[.,]\d{1,2}", match.group(1))[0].replace(",", "."))
+    if len(digits) <= places or float(digits) / 10 ** places <= start:
+        return text
+    sep = "," if "," in match.group(1) else "."
+    return f"{match.group(1)}{digits[:-places]}{sep}{digits[-places:]}{text[match.end():]}"
+
+
 def _restore_dash(text: str) -> str:
-    text = _COLON_DASH.sub(r"\1\2-\3", text)
+    text = _restore_end_point(_COLON_DASH.sub(r"\1\2-\3", text))
     match = _LOST_DASH.match(text)
     if match:
         a, b = (float(g.replace(",", ".")) for g in (match.group(1), match.group(3)))
@@ -117,6 +138,8 @@ def _interval_entry(run: Run) -> Entry | None:
     rest = run.words[n:]
     if rest and _OTHER_UNIT.match(rest[0].text):
         return None
+    while rest and re.fullmatch(r"[:;,.\u2010-\u2014-]+", rest[0].text):
+        rest = rest[1:]  # 'De 0.40 à 1.70 m : limon' -> 'limon'
     return Entry(
         EntryKind.INTERVAL, interval.start, interval.end, union_all(w.bbox for w in words),
         run.page, run, tuple(rest), has_explicit_decimals(match.group(0)),

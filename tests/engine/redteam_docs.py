@@ -999,6 +999,40 @@ def hyphenated() -> Doc:
     return Doc("hyphenated", _bytes(doc), [hole.truth(0)])
 
 
+def ocr_text_layer(doc: Doc, dpi: int = 150, every: int = 3) -> Doc:
+    """A scan carrying an invisible OCR text layer with typical OCR slips.
+
+    Every ``every``-th decimal number is printed with a comma, and one depth loses its
+    decimal point ('1.45' -> '145'); words keep their printed positions.
+    """
+    import re
+
+    src = fitz.open(stream=doc.pdf, filetype="pdf")
+    out = fitz.open()
+    numbers = 0
+    lost = False
+    for page in src:
+        rotation = page.rotation
+        assert rotation == 0, "only upright pages: text is written horizontally"
+        words = page.get_text("words")
+        pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY)
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, stream=pix.tobytes("png"))
+        for x0, y0, x1, y1, text, *_ in words:
+            if re.fullmatch(r"-?\d{1,2}\.\d{2}", text):
+                numbers += 1
+                if not lost and numbers == 4:
+                    text, lost = text.replace(".", ""), True
+                elif numbers % every == 0:
+                    text = text.replace(".", ",")
+            height = y1 - y0
+            # the widest font size that keeps the word inside its printed box
+            size = max(3.0, min(0.8 * height, 0.97 * (x1 - x0) / max(1e-6, fitz.get_text_length(text, "helv", 1))))
+            new.insert_text((x0, y1 - 0.22 * height), text, fontsize=size, fontname="helv", render_mode=3)
+    src.close()
+    return Doc(f"{doc.name}_ocrlayer", _bytes(out), doc.truth)
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),

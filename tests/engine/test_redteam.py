@@ -126,3 +126,22 @@ def test_each_borehole_of_a_page_gets_its_own_header() -> None:
     predicted = _run(doc)
     score = score_file(predicted, doc.truth)
     assert score.coordinates.correct == 2 and score.elevation.correct == 2, [b["metadata"] for b in predicted]
+
+
+OCR_LAYER = [
+    pytest.param(rt.german_bis_rows, id="n-bis-rows"),
+    pytest.param(rt.description_left, id="r-descriptions-left"),
+    pytest.param(rt.report_paragraphs, id="w-report-paragraphs"),
+    pytest.param(rt.side_by_side, id="e-side-by-side"),
+    pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles"),
+    pytest.param(rt.english_log, id="d-english-log"),
+]
+
+
+@pytest.mark.parametrize("make", OCR_LAYER)
+def test_scan_with_an_ocr_text_layer_and_its_slips(make) -> None:
+    """Commas for points and a lost decimal point ('600' for '6.00') in an invisible OCR layer."""
+    doc = rt.ocr_text_layer(make())
+    predicted = _run(doc)
+    score = score_file(predicted, doc.truth)
+    assert score.layers.f1 >= 0.9, _explain(predicted)
