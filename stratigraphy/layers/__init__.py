@@ -20,7 +20,7 @@ from stratigraphy.layers.columns import (
     pair_from_to_columns,
 )
 from stratigraphy.layers.descriptions import description_runs, material_score
-from stratigraphy.layers.entries import layer_ident, runs_to_entries, trailing_entry
+from stratigraphy.layers.entries import EntryKind, layer_ident, runs_to_entries, trailing_entry
 from stratigraphy.layers.identifiers import identified_layers
 from stratigraphy.layers.runs import Run, words_to_runs
 from stratigraphy.model import DepthInterval, Layer, PageContent, Segment
@@ -43,7 +43,7 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
     columns = absorb_broken_intervals(entries_to_columns(entries), entries)
     columns = extend_with_trailing(columns, [e for r in runs if (e := trailing_entry(r)) is not None])
     columns = pair_from_to_columns(columns)
-    columns = [c for c in columns if not _is_sample_table(c, runs)]
+    columns = [c for c in columns if not _is_sample_table(c, runs) and not _is_interval_list(c)]
     columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))
     results: list[ColumnLayers] = []
     for column in columns:
@@ -114,6 +114,20 @@ _WELL_TERM = re.compile(
     r"tubo fessurato|filter pack|casing|screen|grout|standpipe)",
     re.IGNORECASE,
 )
+
+
+def _is_interval_list(column: DepthColumn) -> bool:
+    """Intervals that do not follow on from each other list samples or tests, not layers.
+
+    The layers of a log are contiguous (each starts where the one above ends); sample and
+    test depths ('1.00-1.45 SPT') leave gaps between most rows.
+    """
+    entries = column.entries
+    if column.kind is not EntryKind.INTERVAL or len(entries) < 3:
+        return False
+    pairs = list(zip(entries, entries[1:], strict=False))
+    chained = sum(1 for a, b in pairs if a.end is not None and b.start is not None and abs(a.end - b.start) < 0.005)
+    return chained < 0.3 * len(pairs)
 
 
 def _is_well_construction(built: ColumnLayers) -> bool:

@@ -1033,10 +1033,54 @@ def ocr_text_layer(doc: Doc, dpi: int = 150, every: int = 3) -> Doc:
     return Doc(f"{doc.name}_ocrlayer", _bytes(out), doc.truth)
 
 
+def british_full_log() -> Doc:
+    """Samples and tests (depth intervals, type, result) left of the strata; base depths right."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 7.0)
+    hole = Hole("BH 01", (2685400.0, 1249600.0), 431.2, None, 8.0)
+    s.put(30, 24, "BOREHOLE RECORD  BH 01", size=12)
+    s.put(30, 42, "Coordinates 2'685'400 / 1'249'600")
+    s.put(300, 42, "Ground Level 431.20 m")
+    heads = [(30, "Depth (m)"), (85, "Type"), (110, "Result"), (160, "Description of strata"),
+             (440, "Depth"), (480, "Level")]
+    for x, h in heads:
+        s.put(x, 70, h, size=7.5)
+    s.rule(30, 82, 560, 82)
+    top, scale = 88.0, 78.0
+    strata = [(0.0, 0.35, "TOPSOIL: dark brown clayey SILT with rootlets"),
+              (0.35, 1.6, "Firm brown mottled grey silty CLAY with occasional fine gravel"),
+              (1.6, 4.3, "Medium dense brown very sandy subangular fine to coarse GRAVEL"),
+              (4.3, 6.2, "Loose grey silty fine SAND, wet"),
+              (6.2, 8.0, "Very stiff grey slightly sandy gravelly CLAY with cobbles (TILL)")]
+    prev_box: BBox | None = None
+    for a, b, text in strata:
+        y0, y1 = top + a * scale, top + b * scale
+        lines = s.wrap(text, 260)
+        rect = s.block(160, y0 + 3, lines)
+        s.rule(160, y1, 560, y1, width=0.4)
+        box = s.put(460, y1 - 9, _f(b), align="right")
+        s.put(505, y1 - 9, _f(431.2 - b), align="right")
+        hole.add(a, b, lines, 1, rect, ([prev_box] if prev_box else []) + [box])
+        prev_box = box
+    tests = [(0.5, 0.6, "D", ""), (1.0, 1.45, "SPT", "N=9"), (1.5, 1.6, "D", ""), (2.0, 2.45, "SPT", "N=14"),
+             (2.5, 2.6, "B", ""), (3.0, 3.45, "SPT", "N=22"), (4.0, 4.45, "SPT", "N=18"),
+             (4.5, 4.6, "D", ""), (5.0, 5.45, "SPT", "N=7"), (6.0, 6.45, "SPT", "N=31"),
+             (6.5, 6.95, "U100", ""), (7.5, 7.95, "SPT", "N=50/75")]
+    for a, b, kind, result in tests:
+        y = top + a * scale
+        s.put(30, y, f"{_f(a)}-{_f(b)}")
+        s.put(85, y, kind)
+        if result:
+            s.put(110, y, result)
+    return Doc("british_full_log", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
-            cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated()]
+            cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated(),
+            british_full_log()]
 
 
 def all_docs() -> list[Doc]:

@@ -45,6 +45,7 @@ TEXT_LAYER = [
     pytest.param(rt.report_paragraphs, id="w-french-report-paragraphs"),
     pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles-to-scale-side-by-side"),
     pytest.param(rt.hyphenated, id="z-hyphenated-narrow-column"),
+    pytest.param(rt.british_full_log, id="aa-british-sample-intervals-left-base-depths-right"),
 ]
 
 SCANS = [
@@ -58,6 +59,7 @@ SCANS = [
     pytest.param(rt.french_comma_boundaries, id="u-french-comma-boundaries"),
     pytest.param(rt.cluttered_log, id="v-cluttered-log"),
     pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles-side-by-side"),
+    pytest.param(rt.british_full_log, id="aa-british-full-log"),
 ]
 
 
