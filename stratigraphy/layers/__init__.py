@@ -222,7 +222,9 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             above = built.lines_above
             first = _first_value(built.column)
             region = [(page.number, _region(built))]
-            prev = previous_page_last if n == 0 else None
+            # the log goes on from the previous page, or from the column before it on this page
+            # (a long log set in two columns)
+            prev = previous_page_last if n == 0 else this_page[-1]
             prev_last = _last_value(prev[0]) if prev else None
             if (prev is not None and prev_last is not None and first >= prev_last - 1e-6 and first > 0
                     and not _starts_at_surface(built)):
@@ -234,6 +236,8 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
                         tail.lines.extend(above)
                         tail.end = first
                         tail.depth_boxes.extend((e.page, b) for e in built.column.entries[:1] for b in e.boxes)
+                    elif tail is not None and tail.end is not None and abs(tail.end - first) < 0.005:
+                        tail.lines.extend(above)  # the rest of a row cut by the page break
                     elif first > prev_last:
                         prev_layers.append(DraftLayer(prev_last, first, list(above), page.number,
                                                       [(e.page, b) for e in built.column.entries[:1] for b in e.boxes]))

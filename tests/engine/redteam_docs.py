@@ -1076,11 +1076,41 @@ def british_full_log() -> Doc:
     return Doc("british_full_log", _bytes(doc), [hole.truth(0)])
 
 
+def two_column_continuation() -> Doc:
+    """One long log set in two columns on a landscape page: the right column goes on deeper."""
+    doc = fitz.open()
+    page = doc.new_page(width=LANDSCAPE[0], height=LANDSCAPE[1])
+    s = Sheet(page, "tiro", 8.5)
+    hole = Hole("KB 21", (2700150.0, 1230480.0), 560.4, None, 30.0)
+    s.put(30, 24, "Kernbohrung KB 21 - Schichtenverzeichnis", size=12)
+    s.put(30, 42, "Koordinaten 2'700'150 / 1'230'480, Höhe 560.40 m ü.M.")
+    bounds = [0.0, 0.3, 1.2, 2.9, 4.4, 6.1, 8.75, 10.2, 12.6, 14.0, 16.35, 19.8, 22.1, 25.45, 27.3, 30.0]
+    texts = ["Humus", "Lehm, braun", "Kies, sandig, grau", "Sand, siltig, beige", "Kies mit Steinen",
+             "Silt, tonig, grau", "Sand, fein, grau", "Kies, sauber, grau", "Ton, siltig, blaugrau",
+             "Moräne, Silt, kiesig", "Moräne, Kies, siltig", "Mergel, verwittert", "Sandstein, grau",
+             "Mergel, grau, hart", "Sandstein, feinkörnig"]
+    half = 8
+    for c, x in enumerate((30, 440)):
+        s.put(x, 70, "von")
+        s.put(x + 40, 70, "bis")
+        s.put(x + 85, 70, "Beschreibung")
+        y = 88.0
+        for i in range(c * half, min(len(texts), (c + 1) * half)):
+            a, b = bounds[i], bounds[i + 1]
+            a_box = s.put(x, y, _f(a))
+            b_box = s.put(x + 40, y, _f(b))
+            lines = [texts[i]]
+            rect = s.block(x + 85, y, lines)
+            hole.add(a, b, lines, 1, rect, [a_box, b_box])
+            y = rect.y1 + 14
+    return Doc("two_column_continuation", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
             cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated(),
-            british_full_log()]
+            british_full_log(), two_column_continuation()]
 
 
 def all_docs() -> list[Doc]:

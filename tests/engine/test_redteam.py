@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from stratigraphy.evaluate import score_file
+from stratigraphy.evaluate import normalize_description, score_file
 from stratigraphy.extract import extract_document
 from stratigraphy.schema import document_to_benchmark
 from stratigraphy.settings import EngineSettings
@@ -46,6 +46,7 @@ TEXT_LAYER = [
     pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles-to-scale-side-by-side"),
     pytest.param(rt.hyphenated, id="z-hyphenated-narrow-column"),
     pytest.param(rt.british_full_log, id="aa-british-sample-intervals-left-base-depths-right"),
+    pytest.param(rt.two_column_continuation, id="bb-long-log-in-two-columns-on-one-page"),
 ]
 
 SCANS = [
@@ -147,3 +148,14 @@ def test_scan_with_an_ocr_text_layer_and_its_slips(make) -> None:
     predicted = _run(doc)
     score = score_file(predicted, doc.truth)
     assert score.layers.f1 >= 0.9, _explain(predicted)
+
+
+def test_a_row_cut_by_the_page_break_keeps_its_whole_description() -> None:
+    doc = rt.two_pages()
+    predicted = _run(doc)
+    true_layers = doc.truth[0]["layers"]
+    spanning = [la for la in true_layers if la["material_description"].endswith("Schneckenschalen")]
+    assert len(spanning) == 1
+    found = [la for la in predicted[0]["layers"] if la["depth_interval"] == spanning[0]["depth_interval"]]
+    assert [normalize_description(la["material_description"]) for la in found] == [
+        normalize_description(spanning[0]["material_description"])]
