@@ -43,7 +43,8 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
     columns = absorb_broken_intervals(entries_to_columns(entries), entries)
     columns = extend_with_trailing(columns, [e for r in runs if (e := trailing_entry(r)) is not None])
     columns = pair_from_to_columns(columns)
-    columns = [c for c in columns if not _is_sample_table(c, runs) and not _is_interval_list(c)]
+    columns = [c for c in columns
+               if not _is_sample_table(c, runs) and not _is_interval_list(c) and not _is_loose_integers(c)]
     columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))
     results: list[ColumnLayers] = []
     for column in columns:
@@ -114,6 +115,26 @@ _WELL_TERM = re.compile(
     r"tubo fessurato|filter pack|casing|screen|grout|standpipe)",
     re.IGNORECASE,
 )
+
+
+def _is_loose_integers(column: DepthColumn) -> bool:
+    """Whole numbers only, and not spaced like a drawn log: page numbers of a table of
+    contents, item numbers, counts. Depths printed without decimals come from logs drawn
+    to scale, where their heights follow the values."""
+    entries = column.entries
+    if column.kind is not EntryKind.VALUE or any(e.decimals for e in entries) or len(entries) < 3:
+        return False
+    xs = [e.value for e in entries]
+    ys = [e.bbox.cy for e in entries]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx <= 0:
+        return True
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    residual = max(abs(my + slope * (x - mx) - y) for x, y in zip(xs, ys, strict=True))
+    gap = (ys[-1] - ys[0]) / (n - 1)
+    return slope <= 0 or residual > max(0.3 * gap, 0.6 * column.line_height)
 
 
 def _is_interval_list(column: DepthColumn) -> bool:

@@ -45,6 +45,9 @@ class Entry:
         return self.start if self.start is not None else (self.end or 0.0)
 
 
+#: Deepest interval end (in cm) read as centimetres; soil pits rarely go deeper than a few metres.
+MAX_CENTIMETRES = 1000
+
 _UNIT_WORD = re.compile(r"^(m|m\.|m:|m,|mt|m\)|\[m\])$", re.IGNORECASE)
 # words after a number that make it something else than a depth
 _OTHER_UNIT = re.compile(
@@ -136,12 +139,17 @@ def _interval_entry(run: Run) -> Entry | None:
     n = _consumed_words(run, match.end())
     words = run.words[:n]
     rest = run.words[n:]
-    if rest and _OTHER_UNIT.match(rest[0].text):
+    scale = 1.0
+    if rest and re.fullmatch(r"cm[.:,]?", rest[0].text, re.IGNORECASE) and interval.end < MAX_CENTIMETRES:
+        # a soil profile in centimetres: '30 - 75 cm Bv: Lehm ...'
+        words, rest, scale = run.words[: n + 1], rest[1:], 0.01
+    elif rest and _OTHER_UNIT.match(rest[0].text):
         return None
     while rest and re.fullmatch(r"[:;,.\u2010-\u2014-]+", rest[0].text):
         rest = rest[1:]  # 'De 0.40 à 1.70 m : limon' -> 'limon'
     return Entry(
-        EntryKind.INTERVAL, interval.start, interval.end, union_all(w.bbox for w in words),
+        EntryKind.INTERVAL, round(interval.start * scale, 4), round(interval.end * scale, 4),
+        union_all(w.bbox for w in words),
         run.page, run, tuple(rest), has_explicit_decimals(match.group(0)),
         negative=bool(re.match(r"^[-\u2010-\u2014\u2212]", text)),
     )

@@ -1106,11 +1106,67 @@ def two_column_continuation() -> Doc:
     return Doc("two_column_continuation", _bytes(doc), [hole.truth(0)])
 
 
+def soil_profile_cm() -> Doc:
+    """A shallow soil pit described in centimetres: '0 - 30 cm  Ah-Horizont ...'."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 9.0)
+    hole = Hole("SP 3", None, 612.0, None, 1.6)
+    s.put(50, 40, "Bodenprofil Schurf SP 3", size=12)
+    s.put(50, 58, "Höhe: 612.00 m ü.M.")
+    rows = [(0, 30, "Ah: humoser Oberboden, sandiger Lehm, dunkelbraun, stark durchwurzelt"),
+            (30, 75, "Bv: Lehm, schwach kiesig, braun, mässig durchwurzelt"),
+            (75, 120, "C1: Kies, sandig, grau, kalkhaltig"),
+            (120, 160, "C2: Sand, siltig, beige, nass")]
+    y = 100.0
+    for a, b, text in rows:
+        depth = s.put(50, y, f"{a} - {b} cm")
+        lines = s.wrap(text, 330)
+        rect = s.block(140, y, lines)
+        hole.add(a / 100, b / 100, lines, 1, rect, [depth])
+        y = rect.y1 + 10
+    return Doc("soil_profile_cm", _bytes(doc), [hole.truth(0)])
+
+
+def cover_and_log() -> Doc:
+    """A report cover page with a table of contents, then the log on page 2."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "tiro", 10.0)
+    s.put(60, 60, "Geotechnischer Bericht Neubau Wohnüberbauung Sandgrube", size=13)
+    s.put(60, 80, "Bern, 14. März 2021")
+    toc = [("1", "Einleitung", "3"), ("2", "Geologie und Baugrund", "4"), ("3", "Kies- und Sandvorkommen", "6"),
+           ("4", "Grundwasser", "8"), ("5", "Bohrungen und Sondierungen", "9"), ("6", "Folgerungen", "12"),
+           ("7", "Beilagen", "15")]
+    y = 130.0
+    for n, title, pg in toc:
+        s.put(60, y, n)
+        s.put(90, y, title)
+        s.put(480, y, pg, align="right")
+        y += 16
+    s.put(60, y + 20, "Die Bohrung KB 1 erreichte eine Tiefe von 6.20 m. Der Grundwasserspiegel")
+    s.put(60, y + 34, "lag bei 2.10 m unter Terrain. Die Schichtgrenzen sind in Beilage 2 dargestellt.")
+    hole = Hole("KB 1", None, 540.3, None, 6.2, [2.1])
+    page2 = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s2 = Sheet(page2, "helv", 8.5)
+    s2.put(40, 30, "Beilage 2: Bohrung KB 1", size=11)
+    s2.put(40, 48, "Terrainkote 540.30 m ü.M.")
+    rows = [(0.0, 0.3, "Oberboden, braun"), (0.3, 2.5, "Kies, sandig, braun-grau"),
+            (2.5, 6.2, "Sand, siltig, grau, nass")]
+    y = 80.0
+    for a, b, text in rows:
+        depth = s2.put(40, y, f"{_f(a)} - {_f(b)} m")
+        rect = s2.block(130, y, [text])
+        hole.add(a, b, [text], 2, rect, [depth])
+        y = rect.y1 + 10
+    return Doc("cover_and_log", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
             cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated(),
-            british_full_log(), two_column_continuation()]
+            british_full_log(), two_column_continuation(), soil_profile_cm(), cover_and_log()]
 
 
 def all_docs() -> list[Doc]:

@@ -47,6 +47,8 @@ TEXT_LAYER = [
     pytest.param(rt.hyphenated, id="z-hyphenated-narrow-column"),
     pytest.param(rt.british_full_log, id="aa-british-sample-intervals-left-base-depths-right"),
     pytest.param(rt.two_column_continuation, id="bb-long-log-in-two-columns-on-one-page"),
+    pytest.param(rt.soil_profile_cm, id="cc-soil-pit-in-centimetres"),
+    pytest.param(rt.cover_and_log, id="dd-report-cover-with-contents-then-log"),
 ]
 
 SCANS = [
