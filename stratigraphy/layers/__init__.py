@@ -17,6 +17,7 @@ from stratigraphy.layers.columns import (
     DepthColumn,
     entries_to_columns,
     extend_with_trailing,
+    mend_truncated_ends,
     pair_from_to_columns,
 )
 from stratigraphy.layers.descriptions import description_runs, material_score
@@ -42,7 +43,7 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
     entries = runs_to_entries(runs)
     columns = absorb_broken_intervals(entries_to_columns(entries), entries)
     columns = extend_with_trailing(columns, [e for r in runs if (e := trailing_entry(r)) is not None])
-    columns = pair_from_to_columns(columns)
+    columns = mend_truncated_ends(pair_from_to_columns(columns))
     columns = [c for c in columns
                if not _is_sample_table(c, runs) and not _is_interval_list(c) and not _is_loose_integers(c)]
     columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))

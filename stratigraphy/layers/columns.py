@@ -304,3 +304,25 @@ def pair_from_to_columns(columns: list[DepthColumn]) -> list[DepthColumn]:
                 out.remove(right)
                 out.append(DepthColumn(tuple(merged)))
     return out
+
+
+def mend_truncated_ends(columns: list[DepthColumn]) -> list[DepthColumn]:
+    """Give back the decimals OCR cut off a row's end from the start of the row below.
+
+    Layers follow on from each other: an end printed '38' above a start '38.2' was '38.2'
+    (and a start '38' below an end '38.2' too).
+    """
+    out: list[DepthColumn] = []
+    for column in columns:
+        rows = list(column.entries)
+        if column.kind is EntryKind.INTERVAL:
+            for i in range(len(rows) - 1):
+                a, b = rows[i], rows[i + 1]
+                if a.end is None or b.start is None or abs(a.end - b.start) < 0.005:
+                    continue
+                if a.end == int(a.end) and b.start != int(b.start) and int(b.start) == a.end:
+                    rows[i] = replace(a, end=b.start)
+                elif b.start == int(b.start) and a.end != int(a.end) and int(a.end) == b.start:
+                    rows[i + 1] = replace(b, start=a.end)
+        out.append(DepthColumn(tuple(rows)))
+    return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 LABEL_RE = re.compile(
     r"\b(?:rotationskernbohrung|sondierbohrung|kernbohrung|rammkernbohrung|bohrung|bohrloch|"
     r"rammsondierung|sondierung|sondierschlitz|baggerschlitz|schurf|piézomètre|piezometer|"
-    r"trial pit|test pit|pozzo|puits|fouille|"
+    r"trial pit|test pit|pozzo|puits|fouille|erdw[äa]rmesonde|erdsonde|"
     r"sondage|forage|sondaggio|perforazione|borehole|boring|bohr-?\s?nr\.?|bohrprofil)\b"
     r"\s*(?:nr\.?|no\.?|n°|nummer)?\s*[:.]?\s*",
     re.IGNORECASE,
@@ -18,7 +18,7 @@ CODE_RE = re.compile(
     r"(?:[A-ZÄÖÜ]{1,5}\s?){0,2}[A-ZÄÖÜ]{0,5}\s?[-.]?\s?\d{1,4}[a-z]?(?:\s?[/-]\s?(?:[IVX]{1,4}|\d{1,4}[a-z]?))?(?![\d.,])"
 )
 STANDALONE_RE = re.compile(
-    r"^(?:[A-ZÄÖÜ]{1,5}\s){0,2}(?:KB|RB|SB|BS|BH|B|S|F|P|KS|RKB|GWR|DH|TB|SO|PZ|RS|SC|TP)\s?[a-z]?\s?[-.]?\s?\d{1,4}[a-z]?"
+    r"^(?:[A-ZÄÖÜ]{1,5}\s){0,2}(?:KB|RB|SB|BS|BH|B|S|F|P|KS|RKB|GWR|DH|TB|SO|PZ|RS|SC|TP|EWS)\s?[a-z]?\s?[-.]?\s?\d{1,4}[a-z]?"
     r"(?:\s?[/-]\s?(?:[IVX]{1,4}|\d{1,4}))?$"
 )
 YEAR_RE = re.compile(r"(?:19|20)\d{2}")

@@ -1162,11 +1162,37 @@ def cover_and_log() -> Doc:
     return Doc("cover_and_log", _bytes(doc), [hole.truth(0)])
 
 
+def deep_core_log() -> Doc:
+    """A deep core log: one-decimal depths past 100 m, descriptions left, 'von - bis' right."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "cour", 10.0)
+    hole = Hole("EWS 1", None, 702.4, None, 250.0)
+    s.put(40, 30, "Erdwärmesonde EWS 1 - Bohrprofil", size=11)
+    s.put(40, 46, "Ansatzpunkt 702.40 m ü.M.")
+    s.put(40, 80, "Gestein")
+    s.put(420, 80, "Tiefe m")
+    bounds = [0.0, 0.4, 6.5, 38.2, 97.6, 104.9, 152.3, 188.0, 250.0]
+    texts = ["Humus", "Moräne, siltig-kiesig", "Schotter, Kies und Sand", "Obere Süsswassermolasse, Mergel",
+             "Sandstein, grau", "Mergel, bunt, mit Sandsteinbänken", "Untere Meeresmolasse, Sandstein",
+             "Kalk, grau, dicht, geklüftet"]
+    y = 96.0
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        lines = s.wrap(text, 330)
+        rect = s.block(40, y, lines)
+        depth = s.put(530, y, f"{a:.1f} - {b:.1f}", align="right")
+        hole.add(a, b, lines, 1, rect, [depth])
+        y = rect.y1 + 9
+    return Doc("deep_core_log", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
             cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated(),
-            british_full_log(), two_column_continuation(), soil_profile_cm(), cover_and_log()]
+            british_full_log(), two_column_continuation(), soil_profile_cm(), cover_and_log(),
+            deep_core_log()]
 
 
 def all_docs() -> list[Doc]:
