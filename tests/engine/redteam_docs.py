@@ -1187,12 +1187,38 @@ def deep_core_log() -> Doc:
     return Doc("deep_core_log", _bytes(doc), [hole.truth(0)])
 
 
+def with_interpretation_column() -> Doc:
+    """Descriptions with a geological interpretation column just right of them."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 8.0)
+    hole = Hole("KB 30", (2620400.0, 1262100.0), 470.8, None, 9.0)
+    s.put(40, 30, "Bohrung KB 30", size=11)
+    s.put(40, 46, "Koordinaten 2'620'400 / 1'262'100, Kote 470.80 m ü.M.")
+    s.put(40, 80, "Tiefe")
+    s.put(90, 80, "Beschreibung")
+    s.put(345, 80, "Geologie")
+    rows = [(0.0, 0.3, "Oberboden", "Deckschicht"),
+            (0.3, 1.4, "Silt, tonig, braun", "Verwitterungslehm"),
+            (1.4, 4.6, "Kies, sandig, grau", "Niederterrassenschotter"),
+            (4.6, 6.9, "Silt, kiesig, mit Steinen, grau", "Moräne"),
+            (6.9, 9.0, "Mergel, grau, hart", "Molasse")]
+    y = 98.0
+    for a, b, text, unit in rows:
+        depth = s.put(40, y, f"{_f(a)}-{_f(b)}")
+        rect = s.block(90, y, [text])
+        s.put(345, y, unit)
+        hole.add(a, b, [text], 1, rect, [depth])
+        y = rect.y1 + 12
+    return Doc("with_interpretation_column", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
             cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated(),
             british_full_log(), two_column_continuation(), soil_profile_cm(), cover_and_log(),
-            deep_core_log()]
+            deep_core_log(), with_interpretation_column()]
 
 
 def all_docs() -> list[Doc]:

@@ -50,6 +50,7 @@ TEXT_LAYER = [
     pytest.param(rt.soil_profile_cm, id="cc-soil-pit-in-centimetres"),
     pytest.param(rt.cover_and_log, id="dd-report-cover-with-contents-then-log"),
     pytest.param(rt.deep_core_log, id="ee-deep-core-log-descriptions-left-intervals-right"),
+    pytest.param(rt.with_interpretation_column, id="ff-geological-interpretation-column"),
 ]
 
 SCANS = [
