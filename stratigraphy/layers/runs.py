@@ -75,7 +75,10 @@ def words_to_runs(words: list[Word] | tuple[Word, ...]) -> list[Run]:
                 continue
             gap = word.bbox.x0 - last.bbox.x1
             limit = GAP_FACTOR * hi
-            if -0.5 * word.bbox.height <= gap <= limit and (best is None or gap < best_gap):
+            # OCR sometimes stretches a word's box over its neighbours on the same line
+            stretched = (gap < -0.5 * word.bbox.height and word.conf is not None and word.line == last.line
+                         and last.bbox.x0 < word.bbox.x0)
+            if (-0.5 * word.bbox.height <= gap <= limit or stretched) and (best is None or gap < best_gap):
                 best, best_gap = chain, gap
         if best is None:
             chains.append([word])

@@ -71,6 +71,21 @@ SCANS = [
 ]
 
 
+LOW_RES = [
+    pytest.param(rt.french_table, id="a-french-table-150dpi"),
+    pytest.param(rt.cluttered_log, id="v-cluttered-log-150dpi"),
+    pytest.param(rt.german_units_left, id="m-german-units-150dpi"),
+]
+
+
+@pytest.mark.parametrize("make", LOW_RES)
+def test_low_resolution_scan_layers(make) -> None:
+    doc = rt.image_only(make(), dpi=150)
+    predicted = _run(doc)
+    score = score_file(predicted, doc.truth)
+    assert score.layers.f1 >= 0.8, _explain(predicted)
+
+
 SKEWED = [
     pytest.param(lambda: rt.skewed_scan(rt.german_profile(), 1.2), id="b-german-profile-1.2deg"),
     pytest.param(lambda: rt.skewed_scan(rt.english_log(), 1.5), id="d-english-log-1.5deg"),
