@@ -65,9 +65,16 @@ def identified_layers(column: DepthColumn, runs: list[Run]) -> ColumnLayers | No
     if len(idents) < max(2, 0.6 * len(entries)):
         return None
     exclude = {id(e.run) for e in entries}
-    blocks = _blocks(runs, idents, exclude, column.line_height)
-    if len(blocks) < 0.6 * len(idents):
+    labels = {i for r in runs if id(r) not in exclude and (i := layer_ident(r.words[0])) is not None}
+    blocks = _blocks(runs, idents | labels, exclude, column.line_height)
+    if sum(1 for i in idents if i in blocks) < 0.6 * len(idents):
         return None
+    # a label misread on one side ('5)' read as '9)'): the leftovers pair up in order
+    missing = [e.ident for e in entries if e.ident and e.ident not in blocks]
+    spare = sorted((i for i in blocks if i not in idents), key=lambda i: blocks[i][0].bbox.cy)
+    if missing and len(missing) == len(spare):
+        for ident, other in zip(missing, spare, strict=True):
+            blocks[ident] = blocks.pop(other)
     layers: list[DraftLayer] = []
     for i, entry in enumerate(entries):
         lines = blocks.get(entry.ident or "")
