@@ -218,12 +218,33 @@ def layer_ident(word: Word) -> str | None:
     return match.group(1).lower() if match else None
 
 
+_OPEN_FROM = re.compile(r"^(ab|dès|des|depuis|from|below|unter|da|dal)$", re.IGNORECASE)
+
+
+def _open_start_entry(run: Run) -> Entry | None:
+    """A last row open downwards: 'ab 5.20 m Fels', 'dès 5.20 m : molasse' (no end printed)."""
+    words = run.words
+    if len(words) < 2 or not _OPEN_FROM.match(words[0].text):
+        return None
+    value = parse_depth_value(words[1].text)
+    if value is None or not has_explicit_decimals(words[1].text):
+        return None
+    n = 3 if len(words) > 2 and _UNIT_WORD.match(words[2].text) else 2
+    rest = words[n:]
+    while rest and re.fullmatch(r"[:;,.\u2010-\u2014-]+", rest[0].text):
+        rest = rest[1:]
+    if rest and (_OTHER_UNIT.match(rest[0].text) or parse_depth_value(rest[0].text) is not None):
+        return None
+    return Entry(EntryKind.INTERVAL, value, None, union_all(w.bbox for w in words[:n]), run.page, run,
+                 tuple(rest), True)
+
+
 def run_to_entry(run: Run) -> Entry | None:
     """The depth entry a run starts with (after an optional '1)' identifier), or None."""
     ident = layer_ident(run.words[0]) if len(run.words) > 1 else None
     bare = Run(run.words[1:]) if ident else run
     bare = _without_approx(bare)
-    entry = _interval_entry(bare) or _value_entry(bare)
+    entry = _interval_entry(bare) or _value_entry(bare) or _open_start_entry(bare)
     if entry is None:
         return None
     return replace(entry, run=run, ident=ident) if bare is not run else entry

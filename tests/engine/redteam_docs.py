@@ -1213,12 +1213,31 @@ def with_interpretation_column() -> Doc:
     return Doc("with_interpretation_column", _bytes(doc), [hole.truth(0)])
 
 
+def open_last_row() -> Doc:
+    """Interval rows whose last one is open: 'dès 5.20 m : molasse' (the end is not printed)."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "helv", 9.0)
+    hole = Hole("F 9", None, 455.0, None, None)
+    s.put(50, 40, "Forage F 9 (destructif)", size=12)
+    s.put(50, 58, "Altitude : 455.00 m")
+    rows = [(0.0, 0.5, "0.00 - 0.50 m", "Terre végétale"), (0.5, 2.8, "0.50 - 2.80 m", "Limon argileux brun"),
+            (2.8, 5.2, "2.80 - 5.20 m", "Gravier sableux gris"), (5.2, None, "dès 5.20 m", "Molasse gréseuse grise")]
+    y = 100.0
+    for a, b, label, text in rows:
+        depth = s.put(50, y, label)
+        rect = s.block(150, y, [text])
+        hole.add(a, b, [text], 1, rect, [depth])
+        y = rect.y1 + 10
+    return Doc("open_last_row", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
             cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated(),
             british_full_log(), two_column_continuation(), soil_profile_cm(), cover_and_log(),
-            deep_core_log(), with_interpretation_column()]
+            deep_core_log(), with_interpretation_column(), open_last_row()]
 
 
 def all_docs() -> list[Doc]:

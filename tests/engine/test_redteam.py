@@ -51,6 +51,7 @@ TEXT_LAYER = [
     pytest.param(rt.cover_and_log, id="dd-report-cover-with-contents-then-log"),
     pytest.param(rt.deep_core_log, id="ee-deep-core-log-descriptions-left-intervals-right"),
     pytest.param(rt.with_interpretation_column, id="ff-geological-interpretation-column"),
+    pytest.param(rt.open_last_row, id="gg-open-last-row-des-5-20"),
 ]
 
 SCANS = [
