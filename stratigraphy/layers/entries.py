@@ -158,6 +158,8 @@ def _interval_entry(run: Run) -> Entry | None:
 def _drop_elevation(rest: tuple[Word, ...]) -> tuple[Word, ...]:
     """Words after a depth that print its elevation ('-0.30 / 451.70 m ü.M.')."""
     texts = [w.text for w in rest]
+    if texts and re.fullmatch(r"\(\d{3,4}[.,]\d{1,2}\)", texts[0]):
+        return rest[1:]  # '1.20 (450.60)'
     if len(texts) >= 2 and texts[0] == "/":
         elevation = parse_depth_value(texts[1])
         if elevation is not None and elevation >= 100:

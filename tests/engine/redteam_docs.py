@@ -1232,12 +1232,40 @@ def open_last_row() -> Doc:
     return Doc("open_last_row", _bytes(doc), [hole.truth(0)])
 
 
+def depths_with_elevations() -> Doc:
+    """Boundary labels printing depth and elevation: '1.20 (450.60)'."""
+    doc = fitz.open()
+    page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
+    s = Sheet(page, "tiro", 9.0)
+    hole = Hole("KB 40", None, 451.8, None, 8.4)
+    s.put(40, 30, "Bohrung KB 40", size=12)
+    s.put(40, 48, "Terrain: 451.80 m ü.M.")
+    top, scale = 100.0, 75.0
+    bounds = [0.0, 0.6, 2.15, 4.9, 8.4]
+    texts = ["Humus, lehmig", "Lehm, siltig, ocker, steif", "Kies, sandig, grau, nass",
+             "Mergel, grau, verwittert, hart"]
+    labels: dict[float, BBox] = {}
+    for d in bounds:
+        y = top + d * scale
+        s.rule(40, y, 420, y, width=0.4)
+        if d:
+            text = f"{_f(d)} ({_f(451.8 - d)})"
+            box = s.put(430, y - 5, text)
+            labels[d] = BBox(box.x0, box.y0, box.x0 + s.width(_f(d)), box.y1)
+    for i, text in enumerate(texts):
+        a, b = bounds[i], bounds[i + 1]
+        rect = s.block(60, top + a * scale + 5, [text])
+        hole.add(a, b, [text], 1, rect, [labels[d] for d in (a, b) if d in labels])
+    return Doc("depths_with_elevations", _bytes(doc), [hole.truth(0)])
+
+
 def second_round() -> list[Doc]:
     return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
             stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
             cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated(),
             british_full_log(), two_column_continuation(), soil_profile_cm(), cover_and_log(),
-            deep_core_log(), with_interpretation_column(), open_last_row()]
+            deep_core_log(), with_interpretation_column(), open_last_row(),
+            depths_with_elevations()]
 
 
 def all_docs() -> list[Doc]:

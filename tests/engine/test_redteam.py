@@ -52,6 +52,7 @@ TEXT_LAYER = [
     pytest.param(rt.deep_core_log, id="ee-deep-core-log-descriptions-left-intervals-right"),
     pytest.param(rt.with_interpretation_column, id="ff-geological-interpretation-column"),
     pytest.param(rt.open_last_row, id="gg-open-last-row-des-5-20"),
+    pytest.param(rt.depths_with_elevations, id="hh-depth-with-elevation-in-parentheses"),
 ]
 
 SCANS = [
