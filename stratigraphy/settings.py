@@ -40,7 +40,7 @@ class EngineSettings:
     ocr_invert: bool = False
     """Let Tesseract also try unsure text lines as white-on-black (ENGINE_OCR_INVERT); off saves
     ~10% of OCR time on hatching and drawings, which are always unsure."""
-    ocr_probe_pixels: int = 0
+    ocr_probe_pixels: int = 12_000_000
     """Pages whose OCR rendering exceeds this many pixels are first read quickly at low resolution
     with one model to find their language(s), then read with only those of ENGINE_OCR_LANGUAGES
     (ENGINE_OCR_PROBE_PIXELS; 0 = never). Each extra language costs up to one more reading of

@@ -51,7 +51,7 @@ _WORDS: dict[str, frozenset[str]] = {
 }
 _TOKEN = re.compile(r"[a-z]+")
 MIN_VOTES = 4  # fewer known words than this: the page's language cannot be told
-SHARE = 0.25  # a language is kept when it has at least this share of the leader's votes
+MIN_OTHER_VOTES = 2  # a second language is kept when this many of its words were seen
 
 
 def fold(text: str) -> str:
@@ -76,7 +76,9 @@ def language_votes(words: Iterable[str]) -> dict[str, int]:
 def guess_languages(words: Iterable[str], configured: str, *, max_languages: int = 2) -> str:
     """The part of ``configured`` (``a+b+c``) the words point to; ``configured`` when unsure.
 
-    Languages are kept in their configured order. Languages the guesser has no words for
+    The language with most known words is kept, and the runner-up too when a couple of its
+    words were seen (a bilingual header, a French remark in a German log), at most
+    ``max_languages``. Languages are kept in their configured order. Languages the guesser has no words for
     (anything other than deu, fra, ita, eng) are always kept, since nothing can rule them out.
     """
     wanted = [lang for lang in configured.split("+") if lang]
@@ -88,6 +90,6 @@ def guess_languages(words: Iterable[str], configured: str, *, max_languages: int
     if best < MIN_VOTES:
         return configured
     ranked = sorted(known, key=lambda lang: -votes[lang])
-    chosen = {lang for lang in ranked[:max_languages] if votes[lang] >= max(2, SHARE * best)}
+    chosen = {ranked[0]} | {lang for lang in ranked[1:max_languages] if votes[lang] >= MIN_OTHER_VOTES}
     keep = [lang for lang in wanted if lang in chosen or lang not in votes]
     return "+".join(keep) if keep else configured

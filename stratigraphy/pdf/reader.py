@@ -381,9 +381,10 @@ def _extra_config(settings: EngineSettings) -> str:
 def probe_languages(gray: np.ndarray, dpi: float, settings: EngineSettings) -> str:
     """The languages to OCR a rendered page in: ENGINE_OCR_LANGUAGES, narrowed on large pages.
 
-    A large page is read once quickly (ENGINE_OCR_PROBE_DPI, one model, the words it is sure
-    of); the languages its words belong to are kept. When the quick reading cannot tell (too
-    few known words) or fails, all configured languages are used.
+    A large page is first read quickly (ENGINE_OCR_PROBE_DPI, one small model, only the
+    words it is sure of, top and bottom half in parallel); the languages those words belong
+    to are kept (see :func:`~stratigraphy.ocr.language.guess_languages`). When the quick
+    reading cannot tell or fails, all configured languages are used.
     """
     configured = settings.ocr_languages
     if "+" not in configured or not settings.ocr_probe_pixels or gray.size <= settings.ocr_probe_pixels:
@@ -393,14 +394,22 @@ def probe_languages(gray: np.ndarray, dpi: float, settings: EngineSettings) -> s
     factor = min(1.0, settings.ocr_probe_dpi / dpi)
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
     model = "eng" if "eng" in configured.split("+") else configured.split("+")[0]
-    try:
-        found = tesseract.image_to_words(Image.fromarray(small), languages=model, psm=settings.ocr_psm,
+    middle, overlap = small.shape[0] // 2, max(8, int(settings.ocr_probe_dpi / 6))
+    halves = [small[: middle + overlap], small[middle - overlap :]] if settings.ocr_workers > 1 else [small]
+
+    def read(part: np.ndarray) -> list[str]:
+        found = tesseract.image_to_words(Image.fromarray(part), languages=model, psm=settings.ocr_psm,
                                          timeout=settings.ocr_timeout, extra_config=_extra_config(settings),
                                          min_conf=60)
+        return [w.text for w in found]
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(halves)) as pool:
+            texts = [t for part in pool.map(read, halves) for t in part]
     except OcrEngineError as exc:
         log.warning("quick language reading failed: %s", exc.message)
         return configured
-    return guess_languages((w.text for w in found), configured)
+    return guess_languages(texts, configured)
 
 
 def _bands(rows: int, cols: int, settings: EngineSettings) -> list[tuple[int, int, int, int]]:
