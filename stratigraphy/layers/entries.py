@@ -115,7 +115,7 @@ def _restore_dash(text: str) -> str:
 
 _APPROX = re.compile(r"^(ca\.?|env\.?|circa|~)$", re.IGNORECASE)
 # a row that prints only its layer's bottom: 'bis 0.40 m: Humus', 'jusqu'à 1.20 m'
-_TO_PREFIX = re.compile(r"^(bis|jusqu'?à|jusqu’à|until)$", re.IGNORECASE)
+_TO_PREFIX = re.compile(r"^(bis|jusqu'?à|jusqu’à|until|à|m)$", re.IGNORECASE)
 
 
 def _without_approx(run: Run) -> Run:
@@ -123,8 +123,9 @@ def _without_approx(run: Run) -> Run:
     words = run.words
     if len(words) >= 3 and _TO_PREFIX.match(words[0].text) and _APPROX.match(words[1].text):
         return Run(words[2:])
-    if len(words) >= 2 and (_APPROX.match(words[0].text) or _TO_PREFIX.match(words[0].text)):
-        return Run(words[1:])
+    if len(words) >= 2 and (_APPROX.match(words[0].text) or (
+            _TO_PREFIX.match(words[0].text) and parse_depth_value(words[1].text) is not None)):
+        return Run(words[1:])  # 'bis 2.50 m', 'à 2.50 m', 'm 2,50' (unit first)
     return run
 
 
@@ -140,6 +141,7 @@ def _interval_entry(run: Run) -> Entry | None:
     words = run.words[:n]
     rest = run.words[n:]
     scale = 1.0
+    rest = _drop_depth_reference(rest)
     if rest and re.fullmatch(r"cm[.:,]?", rest[0].text, re.IGNORECASE) and interval.end < MAX_CENTIMETRES:
         # a soil profile in centimetres: '30 - 75 cm Bv: Lehm ...'
         words, rest, scale = run.words[: n + 1], rest[1:], 0.01
@@ -153,6 +155,21 @@ def _interval_entry(run: Run) -> Entry | None:
         run.page, run, tuple(rest), has_explicit_decimals(match.group(0)),
         negative=bool(re.match(r"^[-\u2010-\u2014\u2212]", text)),
     )
+
+
+# what a depth is measured from, printed after it: 'm u. T.', 'ab OKT', 'bgl', 'dal p.c.'
+_DEPTH_REF = re.compile(
+    r"^(?:u\.?\s?T(?:er)?\.?|u\.?\s?(?:GOK|OKT|OK\s?T)\.?|ab\s(?:OKT|OK\s?T(?:errain)?|GOK)\.?|"
+    r"b\.?g\.?l\.?|bgl|sous\s(?:TN|le\sterrain)|dal\sp\.\s?c\.?)(?=\s|$)",
+    re.IGNORECASE,
+)
+
+
+def _drop_depth_reference(rest: tuple[Word, ...]) -> tuple[Word, ...]:
+    match = _DEPTH_REF.match(" ".join(w.text for w in rest))
+    if match is None:
+        return rest
+    return rest[_consumed_words(Run(rest), match.end()):]
 
 
 def _drop_elevation(rest: tuple[Word, ...]) -> tuple[Word, ...]:
@@ -197,7 +214,10 @@ def _value_entry(run: Run) -> Entry | None:
     if n < len(words) and _UNIT_WORD.match(words[n].text):
         n += 1
     rest = words[n:]
-    rest = _drop_elevation(rest)
+    rest = _drop_elevation(_drop_depth_reference(rest))
+    while rest and rest[0].text in (":", ";"):
+        rest = rest[1:]  # '1.20 m : argile'
+
     if rest and (_OTHER_UNIT.match(rest[0].text) or rest[0].text.startswith(("ü", "ù", "/", ":"))):
         return None
     if rest and parse_depth_value(rest[0].text) is not None:
