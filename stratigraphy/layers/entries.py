@@ -243,15 +243,24 @@ def layer_ident(word: Word) -> str | None:
 _OPEN_FROM = re.compile(r"^(ab|dès|des|depuis|from|below|unter|da|dal)$", re.IGNORECASE)
 
 
+_GLUED_FROM = re.compile(r"^(ab|dès|des|depuis|da|dal)(\d{1,4}[.,]\d{1,3})$", re.IGNORECASE)
+
+
 def _open_start_entry(run: Run) -> Entry | None:
     """A last row open downwards: 'ab 5.20 m Fels', 'dès 5.20 m : molasse' (no end printed)."""
     words = run.words
-    if len(words) < 2 or not _OPEN_FROM.match(words[0].text):
+    glued = _GLUED_FROM.match(words[0].text) if words else None  # OCR lost the space: 'dès5.20'
+    if glued:
+        token, n = glued.group(2), 1
+    elif len(words) >= 2 and _OPEN_FROM.match(words[0].text):
+        token, n = words[1].text, 2
+    else:
         return None
-    value = parse_depth_value(words[1].text)
-    if value is None or not has_explicit_decimals(words[1].text):
+    value = parse_depth_value(token)
+    if value is None or not has_explicit_decimals(token):
         return None
-    n = 3 if len(words) > 2 and _UNIT_WORD.match(words[2].text) else 2
+    if len(words) > n and _UNIT_WORD.match(words[n].text):
+        n += 1
     rest = words[n:]
     while rest and re.fullmatch(r"[:;,.\u2010-\u2014-]+", rest[0].text):
         rest = rest[1:]

@@ -162,6 +162,7 @@ OCR_LAYER = [
     pytest.param(rt.side_by_side, id="e-side-by-side"),
     pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles"),
     pytest.param(rt.english_log, id="d-english-log"),
+    pytest.param(rt.open_last_row, id="gg-open-last-row"),
 ]
 
 

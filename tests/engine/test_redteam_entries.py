@@ -33,6 +33,7 @@ def _run(text: str) -> Run:
     ("De 0.40 à 170 m : limon", EntryKind.INTERVAL, 0.4, 1.7, "limon"),
     ("30 - 75 cm Bv: Lehm", EntryKind.INTERVAL, 0.3, 0.75, "Bv: Lehm"),
     ("dès 5.20 m : molasse", EntryKind.INTERVAL, 5.2, None, "molasse"),
+    ("dès5.20 m molasse", EntryKind.INTERVAL, 5.2, None, "molasse"),
     ("1.20 (450.60) Kies", EntryKind.VALUE, 1.2, None, "Kies"),
     ("-1 60 Gravier", EntryKind.VALUE, 1.6, None, "Gravier"),
 ])
