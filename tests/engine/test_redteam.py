@@ -184,3 +184,26 @@ def test_a_row_cut_by_the_page_break_keeps_its_whole_description() -> None:
     found = [la for la in predicted[0]["layers"] if la["depth_interval"] == spanning[0]["depth_interval"]]
     assert [normalize_description(la["material_description"]) for la in found] == [
         normalize_description(spanning[0]["material_description"])]
+
+
+def _sideways_scan(doc: rt.Doc, turn: int) -> rt.Doc:
+    """The pages stored turned by ``turn`` without /Rotate, then scanned (no text layer)."""
+    import fitz
+
+    src = fitz.open(stream=doc.pdf, filetype="pdf")
+    out = fitz.open()
+    for page in src:
+        new = out.new_page(width=page.rect.height, height=page.rect.width)
+        new.show_pdf_page(new.rect, src, page.number, rotate=turn)
+    return rt.image_only(rt.Doc(f"{doc.name}_sideways", out.tobytes(), doc.truth))
+
+
+@pytest.mark.parametrize(("make", "turn"), [
+    pytest.param(rt.side_by_side, 90, id="e-side-by-side-90"),
+    pytest.param(rt.british_full_log, 270, id="aa-british-full-log-270"),
+])
+def test_sideways_scan_without_rotate(make, turn: int) -> None:
+    doc = _sideways_scan(make(), turn)
+    predicted = _run(doc)
+    score = score_file(predicted, doc.truth)
+    assert score.layers.f1 >= 0.8, _explain(predicted)
