@@ -49,6 +49,10 @@ class EngineSettings:
     """Resolution of that quick reading (ENGINE_OCR_PROBE_DPI)."""
     ocr_orientation: bool = True
     """Check sparse OCR pages for sideways scans and read them turned (ENGINE_OCR_ORIENTATION)."""
+    ocr_reread_numbers: bool = True
+    """Read short numbers of OCR'd pages again, each on its own crop with a digit whitelist, and
+    take the reading when it only adds the decimals page OCR dropped ('38' -> '38.2'), one extra
+    Tesseract run per page (ENGINE_OCR_REREAD_NUMBERS)."""
     ocr_enabled: bool = True
     """OCR pages without a usable text layer (ENGINE_OCR); off: such pages have no words."""
     outline_ocr: bool = True
@@ -110,6 +114,7 @@ class EngineSettings:
             "ocr_timeout": "ENGINE_OCR_TIMEOUT",
             "ocr_enabled": "ENGINE_OCR",
             "ocr_orientation": "ENGINE_OCR_ORIENTATION",
+            "ocr_reread_numbers": "ENGINE_OCR_REREAD_NUMBERS",
             "ocr_invert": "ENGINE_OCR_INVERT",
             "ocr_probe_pixels": "ENGINE_OCR_PROBE_PIXELS",
             "ocr_probe_dpi": "ENGINE_OCR_PROBE_DPI",

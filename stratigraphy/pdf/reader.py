@@ -16,7 +16,7 @@ import math
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import fitz
@@ -26,7 +26,7 @@ from PIL import Image
 from label_studio_ml.errors import InputDocumentError, OcrEngineError
 from stratigraphy.geometry import BBox, pixels_to_pdf_bbox, rotate_bbox, rotated_size, union_all
 from stratigraphy.model import PageContent, Segment, TextSource, Word
-from stratigraphy.ocr import tesseract
+from stratigraphy.ocr import numbers, tesseract
 from stratigraphy.ocr.language import guess_languages
 from stratigraphy.pdf.lines import (
     box_to_segment,
@@ -359,9 +359,11 @@ def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotati
         with ThreadPoolExecutor(max_workers=min(len(bands), settings.ocr_workers)) as pool:
             results = list(pool.map(run, bands))
     ox, oy = offset
+    rereads = _reread_numbers(gray, results, settings)
     words: list[Word] = []
     for band_index, found in enumerate(results):
         for w, top in found:
+            w = rereads.get(id(w), w)
             text = _clean(w.text)
             if not text or w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text):
                 continue
@@ -372,6 +374,25 @@ def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotati
             line = band_index * 1_000_000 + w.block * 10000 + w.par * 100 + w.line
             words.append(Word(text, box, number, line, w.conf))
     return words
+
+
+def _reread_numbers(gray: np.ndarray, results: list[list[tuple[tesseract.OcrWord, int]]],
+                    settings: EngineSettings) -> dict[int, tesseract.OcrWord]:
+    """Cut-short numbers completed by a focused second reading, by ``id`` of the page OCR word.
+
+    The completed words keep their band-relative box convention (``top`` is added later).
+    """
+    if not settings.ocr_reread_numbers:
+        return {}
+    found = [(w, top) for band in results for w, top in band]
+    boxes = [BBox(w.bbox.x0, w.bbox.y0 + top, w.bbox.x1, w.bbox.y1 + top) for w, top in found]
+    changes = numbers.reread_numbers(gray, [_clean(w.text) for w, _ in found], boxes, timeout=settings.ocr_timeout)
+    out: dict[int, tesseract.OcrWord] = {}
+    for index, (text, box) in changes.items():
+        w, top = found[index]
+        log.debug("number %r read again as %r", w.text, text)
+        out[id(w)] = replace(w, text=text, bbox=BBox(box.x0, box.y0 - top, box.x1, box.y1 - top))
+    return out
 
 
 def _extra_config(settings: EngineSettings) -> str:

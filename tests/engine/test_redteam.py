@@ -68,8 +68,9 @@ SCANS = [
     pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles-side-by-side"),
     pytest.param(rt.british_full_log, id="aa-british-full-log"),
     pytest.param(rt.deep_core_log, id="ee-deep-core-log-typewriter", marks=pytest.mark.xfail(
-        strict=True, reason="the reader's OCR cuts the right-hand number of typewriter rows "
-                            "('38.2' read as '38', '104.9' as '104'); a reader change is needed")),
+        strict=True, reason="cut-short typewriter numbers ('38' for '38.2') are now read again and "
+                            "completed, but page OCR drops one row's whole right-hand interval "
+                            "('0.4 - 6.5' comes back as '0.4' alone)")),
 ]
 
 
