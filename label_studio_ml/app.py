@@ -126,7 +126,9 @@ def create_app(
     """Build the Flask app serving ``model_class`` (``settings`` default: from the env)."""
     settings = settings if settings is not None else SDKSettings.from_env()
     configure_logging(settings.log_level)
-    ctx = AppContext(model_class, settings, StateStore(settings.state_path), services)
+    # one namespace per backend: two backends may share MODEL_DIR
+    state = StateStore(settings.state_path, namespace=model_class.__name__)
+    ctx = AppContext(model_class, settings, state, services)
 
     app = Flask(model_class.__module__.split(".")[0] or __name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -35,13 +35,13 @@ Prediction = dict[str, Any]
 
 
 @functools.lru_cache(maxsize=8)
-def _state_at(path: str) -> StateStore:
-    return StateStore(path)
+def _state_at(path: str, namespace: str) -> StateStore:
+    return StateStore(path, namespace=namespace)
 
 
-def default_state() -> StateStore:
+def default_state(namespace: str = "") -> StateStore:
     """The store under ``MODEL_DIR`` from the environment (for use outside the app)."""
-    return _state_at(str(SDKSettings.from_env().state_path))
+    return _state_at(str(SDKSettings.from_env().state_path), namespace)
 
 
 def serialize_extra_params(value: Any) -> str:
@@ -82,7 +82,7 @@ class LabelStudioMLBase:
         state: StateStore | None = None,
         services: object | None = None,
     ) -> None:
-        self._state = state if state is not None else default_state()
+        self._state = state if state is not None else default_state(type(self).__name__)
         self.project_id: str | None = project_key(project_id) or None
         self.services = services
         self._label_config = label_config

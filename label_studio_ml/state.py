@@ -12,6 +12,11 @@ keys state by the numeric id only (the text before the first dot), so
 ``"3.1795363490"``, ``"3"`` and ``3`` share one state. Like the reference SDK,
 a re-created Label Studio database that reuses project ids inherits the old
 state; delete ``state.db`` in that case.
+
+Backends: several backends may share one ``MODEL_DIR`` (``make run`` starts
+both with the same one). Each store has a ``namespace`` (the app factory uses
+the model class name), so one backend's ``model_version`` or label config never
+leaks into another's state for the same project.
 """
 
 from __future__ import annotations
@@ -64,8 +69,11 @@ def project_key(project: str | int | float | None) -> str:
 class StateStore:
     """SQLite key/value store scoped by project: ``get``, ``set``, ``has``, ``delete``."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | Path, *, namespace: str = "", busy_timeout: float = 30.0
+    ) -> None:
         self.path = Path(path)
+        self.namespace = namespace
         self.busy_timeout = busy_timeout
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,6 +94,11 @@ class StateStore:
                     raise
                 time.sleep(0.1 * (attempt + 1))
 
+    def _scope(self, project: str | int | None) -> str:
+        """The stored project column: ``<namespace>/<project key>`` (or the key alone)."""
+        key = project_key(project)
+        return f"{self.namespace}/{key}" if self.namespace else key
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
@@ -100,7 +113,7 @@ class StateStore:
         with self._connect() as conn:
             row = conn.execute(
                 "SELECT value FROM state WHERE project = ? AND key = ?",
-                (project_key(project), key),
+                (self._scope(project), key),
             ).fetchone()
         return default if row is None else row[0]
 
@@ -113,7 +126,7 @@ class StateStore:
                 "INSERT INTO state (project, key, value, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(project, key) DO UPDATE SET "
                 "value = excluded.value, updated_at = excluded.updated_at",
-                (project_key(project), key, value, time.time()),
+                (self._scope(project), key, value, time.time()),
             )
 
     def has(self, project: str | int | None, key: str) -> bool:
@@ -121,7 +134,7 @@ class StateStore:
         with self._connect() as conn:
             row = conn.execute(
                 "SELECT 1 FROM state WHERE project = ? AND key = ?",
-                (project_key(project), key),
+                (self._scope(project), key),
             ).fetchone()
         return row is not None
 
@@ -129,7 +142,7 @@ class StateStore:
         """Remove ``key`` for ``project`` (model state only, never user data)."""
         with self._connect() as conn:
             conn.execute(
-                "DELETE FROM state WHERE project = ? AND key = ?", (project_key(project), key)
+                "DELETE FROM state WHERE project = ? AND key = ?", (self._scope(project), key)
             )
 
     def items(self, project: str | int | None) -> dict[str, str]:
@@ -137,9 +150,9 @@ class StateStore:
         with self._connect() as conn:
             rows = conn.execute(
                 "SELECT key, value FROM state WHERE project = ? ORDER BY key",
-                (project_key(project),),
+                (self._scope(project),),
             ).fetchall()
         return dict(rows)
 
     def __repr__(self) -> str:
-        return f"StateStore({str(self.path)!r})"
+        return f"StateStore({str(self.path)!r}, namespace={self.namespace!r})"

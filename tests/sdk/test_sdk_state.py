@@ -190,3 +190,31 @@ def test_state_written_by_one_worker_is_seen_by_all(gunicorn_backend):
         for _ in range(12)
     }  # fmt: skip
     assert versions == {"echo-1.1"}
+
+
+def test_namespaces_keep_backends_apart_in_one_file(tmp_path):
+    """Two backends sharing MODEL_DIR (as `make run` starts them) keep their own state."""
+    path = tmp_path / "state.db"
+    first, second = StateStore(path, namespace="A"), StateStore(path, namespace="B")
+    first.set("3.1795363490", "model_version", "a-1")
+    second.set(3, "model_version", "b-7")
+    assert first.get(3, "model_version") == "a-1"
+    assert second.get("3", "model_version") == "b-7"
+    assert first.items(3) == {"model_version": "a-1"}
+
+
+def test_two_apps_on_one_model_dir_report_their_own_versions(tmp_path):
+    from label_studio_ml import LabelStudioMLBase, SDKSettings, create_app
+
+    class OtherModel(LabelStudioMLBase):
+        MODEL_VERSION = "other-2.0"
+
+    settings = SDKSettings(model_dir=tmp_path / "models")
+    from sdk_sample_backend.model import EchoModel
+
+    echo = create_app(EchoModel, settings=settings).test_client()
+    other = create_app(OtherModel, settings=settings).test_client()
+    for client, version in ((echo, "echo-1.0"), (other, "other-2.0"), (echo, "echo-1.0")):
+        reply = client.post("/setup", json=setup_body())
+        assert reply.status_code == 200
+        assert reply.get_json()["model_version"] == version
