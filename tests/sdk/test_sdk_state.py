@@ -207,7 +207,8 @@ def test_two_apps_on_one_model_dir_report_their_own_versions(tmp_path):
     from label_studio_ml import LabelStudioMLBase, SDKSettings, create_app
 
     class OtherModel(LabelStudioMLBase):
-        MODEL_VERSION = "other-2.0"
+        def setup(self) -> None:  # like the real backends: the version is stored per project
+            self.set_model_version("other-2.0")
 
     settings = SDKSettings(model_dir=tmp_path / "models")
     from sdk_sample_backend.model import EchoModel
