@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, replace
 
 from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, unrotate_bbox, union_all
-from stratigraphy.layers.build import ColumnLayers, DraftLayer, column_to_layers, surface_y
+from stratigraphy.layers.build import (
+    ColumnLayers,
+    DraftLayer,
+    column_to_layers,
+    fit_depth_scale,
+    surface_y,
+)
 from stratigraphy.layers.columns import (
     absorb_broken_intervals,
     DepthColumn,
@@ -125,17 +131,10 @@ def _is_loose_integers(column: DepthColumn) -> bool:
     entries = column.entries
     if column.kind is not EntryKind.VALUE or any(e.decimals for e in entries) or len(entries) < 3:
         return False
-    xs = [e.value for e in entries]
-    ys = [e.bbox.cy for e in entries]
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    if sxx <= 0:
+    fit = fit_depth_scale(column)
+    if fit is None:
         return True
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    residual = max(abs(my + slope * (x - mx) - y) for x, y in zip(xs, ys, strict=True))
-    gap = (ys[-1] - ys[0]) / (n - 1)
-    return slope <= 0 or residual > max(0.3 * gap, 0.6 * column.line_height)
+    return fit.slope <= 0 or fit.residual > max(0.3 * fit.spacing, 0.6 * column.line_height)
 
 
 def _is_interval_list(column: DepthColumn) -> bool:

@@ -141,8 +141,18 @@ def end_of_hole(lines: list[Line], after: float, h: float) -> tuple[float, BBox]
     return None
 
 
-def surface_y(column: DepthColumn) -> float | None:
-    """The y of depth 0 when the values sit on a linear depth scale, else None."""
+@dataclass(frozen=True, slots=True)
+class ScaleFit:
+    """Least-squares line ``y = intercept + slope * depth`` through a column's entries."""
+
+    slope: float  # points per metre (> 0 when depths grow downwards)
+    intercept: float  # y of depth 0
+    residual: float  # largest distance of an entry from the line, in points
+    spacing: float  # mean vertical gap between consecutive entries
+
+
+def fit_depth_scale(column: DepthColumn) -> ScaleFit | None:
+    """How well the entries' heights follow their values (None: < 3 entries or all equal)."""
     entries = column.entries
     if len(entries) < 3:
         return None
@@ -154,14 +164,19 @@ def surface_y(column: DepthColumn) -> float | None:
     if sxx <= 0:
         return None
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    if slope <= 0:
-        return None
     intercept = my - slope * mx
     residual = max(abs(intercept + slope * x - y) for x, y in zip(xs, ys, strict=True))
-    spacing = (ys[-1] - ys[0]) / (n - 1)
-    if residual > max(0.6 * spacing, 3 * column.line_height):
+    return ScaleFit(slope, intercept, residual, (ys[-1] - ys[0]) / (n - 1))
+
+
+def surface_y(column: DepthColumn) -> float | None:
+    """The y of depth 0 when the values sit on a linear depth scale, else None."""
+    fit = fit_depth_scale(column)
+    if fit is None or fit.slope <= 0:
         return None
-    return intercept
+    if fit.residual > max(0.6 * fit.spacing, 3 * column.line_height):
+        return None
+    return fit.intercept
 
 
 def _boxes(*entries: Entry | None) -> list[tuple[int, BBox]]:
