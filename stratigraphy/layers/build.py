@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stratigraphy.geometry import BBox, union_all
+from stratigraphy.geometry import BBox
 from stratigraphy.depths import parse_depth_value
 from stratigraphy.layers.columns import DepthColumn
 from stratigraphy.layers.descriptions import join_lines, material_score
 from stratigraphy.layers.entries import Entry, EntryKind
-from stratigraphy.layers.runs import Run, rows_of
-from stratigraphy.model import Segment, Word
+from stratigraphy.layers.runs import Run, WordGroup, rows_of
+from stratigraphy.model import Segment
 
 _END_OF_HOLE = re.compile(
     r"\b(fin du forage|fin de forage|fin du sondage|endtiefe|ende der bohrung|bohrende|"
@@ -32,16 +32,8 @@ _END_OF_HOLE = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
-    words: tuple[Word, ...]
-
-    @property
-    def bbox(self) -> BBox:
-        return union_all(w.bbox for w in self.words)
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+class Line(WordGroup):
+    """One text line of a description column."""
 
 
 @dataclass(slots=True)

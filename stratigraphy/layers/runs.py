@@ -21,8 +21,8 @@ _ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True, slots=True)
-class Run:
-    """Words of one row, left to right, with no column gap between them."""
+class WordGroup:
+    """Words read left to right: a text line, or a run of one row."""
 
     words: tuple[Word, ...]
 
@@ -33,6 +33,11 @@ class Run:
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Run(WordGroup):
+    """Words of one row, left to right, with no column gap between them."""
 
     @property
     def page(self) -> int:
