@@ -132,6 +132,7 @@ def create_app(
 
     app = Flask(model_class.__module__.split(".")[0] or __name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes  # larger bodies: 413 JSON
     app.extensions[EXTENSION] = ctx
 
     @app.before_request

@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from label_studio_ml.envvars import env_str
+from label_studio_ml.envvars import env_int, env_str
 from label_studio_ml.errors import ConfigError
 
 DEFAULT_WEBHOOK_SECRET_HEADER = "X-Webhook-Secret"
 DEFAULT_MODEL_DIR = Path("./data/models")
+#: Largest request body accepted (a 100-task batch with full annotations is a few MB).
+DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -30,6 +32,7 @@ class SDKSettings:
     webhook_secret: str | None = field(default=None, repr=False)
     model_dir: Path = DEFAULT_MODEL_DIR
     log_level: str = "INFO"
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
 
     def __post_init__(self) -> None:
         level = self.log_level.upper()
@@ -68,4 +71,7 @@ class SDKSettings:
             webhook_secret=env_str(env, "WEBHOOK_SECRET"),
             model_dir=Path(env_str(env, "MODEL_DIR") or DEFAULT_MODEL_DIR),
             log_level=env_str(env, "LOG_LEVEL") or "INFO",
+            max_request_bytes=env_int(
+                env, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, low=1024
+            ),
         )

@@ -257,3 +257,15 @@ def test_control_characters_in_path_cannot_forge_log_lines(client, caplog):
     with caplog.at_level(logging.INFO, logger="label_studio_ml"):
         client.get("/x%0AINFO%20forged")
     assert all("\n" not in r.getMessage() for r in caplog.records)
+
+
+def test_a_body_over_the_size_limit_gets_413_json(tmp_path):
+    app, _ = make_app(tmp_path, max_request_bytes=2048)
+    body = predict_body([task(i, image=f"png/1/doc_{i}.png", note="x" * 200) for i in range(20)])
+    reply = app.test_client().post("/predict", json=body)
+    assert reply.status_code == 413
+    payload = reply.get_json()
+    assert payload["error"] == "request_entity_too_large"
+    assert set(payload) == {"error", "detail", "request_id"}
+    small = app.test_client().post("/predict", json=predict_body([task(1, image="png/1/doc_1.png")]))
+    assert small.status_code == 200
