@@ -49,7 +49,12 @@ def free_port() -> int:
 def twenty_page_pdf() -> bytes:
     """One PDF of 20 generated borehole pages (several layout families)."""
     out = fitz.open()
-    makers = [samples.boundary_column, samples.interval_text, samples.inline_french, samples.ruled_table]
+    makers = [
+        samples.boundary_column,
+        samples.interval_text,
+        samples.inline_french,
+        samples.ruled_table,
+    ]
     seed = 100
     while out.page_count < 20:
         sample = makers[seed % len(makers)](seed)
@@ -63,7 +68,9 @@ def twenty_page_pdf() -> bytes:
     return data
 
 
-def store(data_dir: Path, project: str, name: str, pdf: bytes, dpi: int = 150) -> list[dict[str, Any]]:
+def store(
+    data_dir: Path, project: str, name: str, pdf: bytes, dpi: int = 150
+) -> list[dict[str, Any]]:
     (data_dir / "pdf" / project).mkdir(parents=True, exist_ok=True)
     (data_dir / "png" / project).mkdir(parents=True, exist_ok=True)
     (data_dir / "pdf" / project / f"{name}.pdf").write_bytes(pdf)
@@ -77,8 +84,12 @@ def store(data_dir: Path, project: str, name: str, pdf: bytes, dpi: int = 150) -
 
 
 def body(tasks: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"tasks": tasks, "project": PROJECT, "label_config": LABEL_CONFIG,
-            "params": {"login": None, "password": None, "context": None}}
+    return {
+        "tasks": tasks,
+        "project": PROJECT,
+        "label_config": LABEL_CONFIG,
+        "params": {"login": None, "password": None, "context": None},
+    }
 
 
 def rss_mb(pid: int) -> float:
@@ -97,7 +108,9 @@ def worker_pid(master: int) -> int:
     raise RuntimeError("gunicorn started no worker")
 
 
-def timed_post(session: requests.Session, url: str, payload: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+def timed_post(
+    session: requests.Session, url: str, payload: dict[str, Any]
+) -> tuple[float, dict[str, Any]]:
     started = time.perf_counter()
     response = session.post(url, json=payload, timeout=120)
     elapsed = time.perf_counter() - started
@@ -119,10 +132,25 @@ def main(argv: list[str] | None = None) -> int:
     mixed = store(data_dir, "1", "several", samples.several_boreholes().pdf)
 
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "MODEL_DIR": str(model_dir), "STORAGE": "local",
-           "LOG_LEVEL": "WARNING"}
-    gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
-                "--workers", "1", "--threads", "8", "--timeout", "0", "stratigraphy_ml_backend.wsgi:app"]
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "MODEL_DIR": str(model_dir),
+        "STORAGE": "local",
+        "LOG_LEVEL": "WARNING",
+    }
+    gunicorn = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "8",
+        "--timeout",
+        "0",
+        "stratigraphy_ml_backend.wsgi:app",
+    ]
     server = subprocess.Popen(gunicorn, cwd=REPO, env=env)
     base = f"http://127.0.0.1:{port}"
     ok = True
@@ -135,24 +163,34 @@ def main(argv: list[str] | None = None) -> int:
             except requests.RequestException:
                 time.sleep(0.1)
         worker = worker_pid(server.pid)
-        print(f"gunicorn 1 worker x 8 threads on :{port}, worker RSS at start {rss_mb(worker):.0f} MB")
+        print(
+            f"gunicorn 1 worker x 8 threads on :{port}, worker RSS at start {rss_mb(worker):.0f} MB"
+        )
 
-        t_setup, _ = timed_post(session, f"{base}/setup", {"project": PROJECT, "schema": LABEL_CONFIG})
+        t_setup, _ = timed_post(
+            session, f"{base}/setup", {"project": PROJECT, "schema": LABEL_CONFIG}
+        )
         print(f"/setup: {t_setup * 1000:.0f} ms")
 
         cold, first = timed_post(session, f"{base}/predict", body(single[:1]))
         regions = sum(1 for r in first["results"][0]["result"] if r["type"] == "rectanglelabels")
         warm = [timed_post(session, f"{base}/predict", body(single[:1]))[0] for _ in range(20)]
         median = statistics.median(warm)
-        print(f"one page ({'test_profile.pdf' if SHARED_PDF.is_file() else 'generated'}, {regions} regions): "
-              f"cold {cold:.2f} s, warm median {median * 1000:.0f} ms (target <= 500 ms)")
+        print(
+            f"one page ({'test_profile.pdf' if SHARED_PDF.is_file() else 'generated'}, {regions} regions): "
+            f"cold {cold:.2f} s, warm median {median * 1000:.0f} ms (target <= 500 ms)"
+        )
         ok &= median <= 0.5
 
         cold_batch, answer = timed_post(session, f"{base}/predict", body(batch))
-        warm_batch = statistics.median(timed_post(session, f"{base}/predict", body(batch))[0] for _ in range(3))
+        warm_batch = statistics.median(
+            timed_post(session, f"{base}/predict", body(batch))[0] for _ in range(3)
+        )
         filled = sum(1 for p in answer["results"] if p["result"])
-        print(f"20-page batch of one PDF ({filled}/20 pages with regions): cold {cold_batch:.2f} s "
-              f"(incl. extraction), warm {warm_batch:.2f} s (target <= 3 s)")
+        print(
+            f"20-page batch of one PDF ({filled}/20 pages with regions): cold {cold_batch:.2f} s "
+            f"(incl. extraction), warm {warm_batch:.2f} s (target <= 3 s)"
+        )
         ok &= warm_batch <= 3.0
 
         timed_post(session, f"{base}/predict", body(mixed))
@@ -173,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
                         raise ValueError("wrong number of results")
                     with lock:
                         latencies.append(elapsed)
-                except Exception as exc:  # noqa: BLE001 - counted and printed
+                except Exception as exc:
                     with lock:
                         errors.append(repr(exc))
 
@@ -190,11 +228,15 @@ def main(argv: list[str] | None = None) -> int:
         early, late = statistics.mean(rss[:quarter]), statistics.mean(rss[-quarter:])
         latencies.sort()
         p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
-        print(f"{args.clients} clients x {args.duration:.0f} s: {len(latencies)} requests "
-              f"({len(latencies) / args.duration:.1f}/s), {len(errors)} errors, "
-              f"latency median {statistics.median(latencies) * 1000:.0f} ms p95 {p95 * 1000:.0f} ms")
-        print(f"worker RSS: first quarter {early:.0f} MB, last quarter {late:.0f} MB, "
-              f"max {max(rss):.0f} MB (growth {late - early:+.0f} MB)")
+        print(
+            f"{args.clients} clients x {args.duration:.0f} s: {len(latencies)} requests "
+            f"({len(latencies) / args.duration:.1f}/s), {len(errors)} errors, "
+            f"latency median {statistics.median(latencies) * 1000:.0f} ms p95 {p95 * 1000:.0f} ms"
+        )
+        print(
+            f"worker RSS: first quarter {early:.0f} MB, last quarter {late:.0f} MB, "
+            f"max {max(rss):.0f} MB (growth {late - early:+.0f} MB)"
+        )
         for err in errors[:5]:
             print("  error:", err)
         ok &= not errors and late - early <= max(20.0, 0.1 * early)

@@ -56,7 +56,9 @@ def image_only_copy(pdf: Path, out: Path, dpi: int = 200) -> Path:
     return target
 
 
-def run_quality(pdfs: list[Path], truth: dict[str, Any], settings: EngineSettings) -> tuple[dict[str, Any], Any, float]:
+def run_quality(
+    pdfs: list[Path], truth: dict[str, Any], settings: EngineSettings
+) -> tuple[dict[str, Any], Any, float]:
     predictions: dict[str, Any] = {}
     started = time.perf_counter()
     for pdf in pdfs:
@@ -95,13 +97,20 @@ def fresh_process(pdf: Path) -> tuple[float, float, float]:
         )
         started = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-c", code, str(pdf), str(out)], cwd=REPO, capture_output=True, text=True
+            [sys.executable, "-c", code, str(pdf), str(out)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
         )
         elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"extract failed on {pdf.name}: {proc.stderr[-500:]}")
     rss_kb = max(
-        (float(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("MAXRSS_KB")),
+        (
+            float(line.split()[1])
+            for line in proc.stderr.splitlines()
+            if line.startswith("MAXRSS_KB")
+        ),
         default=float("nan"),
     )
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # includes tesseract children
@@ -133,24 +142,36 @@ def main(argv: list[str] | None = None) -> int:
 
     times = warm_page_times(pdfs, settings, args.repeat)
     median = statistics.median(times) if times else float("nan")
-    print(f"\n== speed: text-layer page, median warm {median:.3f} s "
-          f"(min {min(times):.3f}, max {max(times):.3f}, n={len(times)})")
+    print(
+        f"\n== speed: text-layer page, median warm {median:.3f} s "
+        f"(min {min(times):.3f}, max {max(times):.3f}, n={len(times)})"
+    )
     figures["warm_page_median_s"] = round(median, 4)
 
     fresh = []
     for pdf in pdfs:
         wall, rss, children = fresh_process(pdf)
-        fresh.append({"file": pdf.name, "seconds": round(wall, 2), "peak_rss_mb": round(rss, 1),
-                      "children_peak_rss_mb": round(children, 1)})
-        print(f"== fresh process {pdf.name}: {wall:.2f} s, peak RSS {rss:.0f} MB "
-              f"(largest child so far {children:.0f} MB)")
+        fresh.append(
+            {
+                "file": pdf.name,
+                "seconds": round(wall, 2),
+                "peak_rss_mb": round(rss, 1),
+                "children_peak_rss_mb": round(children, 1),
+            }
+        )
+        print(
+            f"== fresh process {pdf.name}: {wall:.2f} s, peak RSS {rss:.0f} MB "
+            f"(largest child so far {children:.0f} MB)"
+        )
     figures["fresh_process"] = fresh
 
     if not args.skip_image_only:
         with tempfile.TemporaryDirectory() as tmp:
             images = [image_only_copy(pdf, Path(tmp)) for pdf in pdfs]
             _, img_quality, img_seconds = run_quality(images, truth, settings)
-        print(f"\n== quality (image-only, 200 dpi, {img_seconds:.1f} s for {len(images)} documents)")
+        print(
+            f"\n== quality (image-only, 200 dpi, {img_seconds:.1f} s for {len(images)} documents)"
+        )
         print(format_report(img_quality))
         figures["image_only_quality"] = img_quality.as_dict()["pooled"]
         figures["image_only_seconds"] = round(img_seconds, 1)

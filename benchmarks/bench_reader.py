@@ -48,7 +48,12 @@ def _tokens(text: str) -> list[str]:
 
 def word_recall(pages: list[PageContent], boreholes: list[dict[str, Any]]) -> tuple[float, float]:
     """(description-token recall, depth-box recall) of the words of ``pages``."""
-    truth = Counter(t for b in boreholes for layer in b["layers"] for t in _tokens(layer["material_description"]))
+    truth = Counter(
+        t
+        for b in boreholes
+        for layer in b["layers"]
+        for t in _tokens(layer["material_description"])
+    )
     got = Counter(t for p in pages for w in p.words for t in _tokens(w.text))
     desc = sum(min(c, got[t]) for t, c in truth.items()) / max(1, sum(truth.values()))
     hits = total = 0
@@ -59,21 +64,39 @@ def word_recall(pages: list[PageContent], boreholes: list[dict[str, Any]]) -> tu
             for rect, page_no in zip(layer["depth_rects"], pages_of, strict=False):
                 box = BBox(*rect)
                 total += 1
-                words = [w for w in pages[page_no - 1].words
-                         if w.bbox.intersection_area(box) > 0.3 * min(box.area, w.bbox.area)]
-                hits += any((v := parse_depth_value(w.text)) is not None and any(abs(v - t) < 0.005 for t in values)
-                            for w in words)
+                words = [
+                    w
+                    for w in pages[page_no - 1].words
+                    if w.bbox.intersection_area(box) > 0.3 * min(box.area, w.bbox.area)
+                ]
+                hits += any(
+                    (v := parse_depth_value(w.text)) is not None
+                    and any(abs(v - t) < 0.005 for t in values)
+                    for w in words
+                )
     return desc, hits / max(1, total)
 
 
 def _meta_ok(pages: list[PageContent], truth: dict[str, Any]) -> str:
     meta, _ = extract_metadata(pages)
     want = truth["metadata"]
-    c_ok = (meta.coordinates is None) if want["coordinates"] is None else (
-        meta.coordinates is not None and abs(meta.coordinates.east - want["coordinates"]["E"]) <= 1
-        and abs(meta.coordinates.north - want["coordinates"]["N"]) <= 1)
-    e_ok = (meta.elevation is None) if want["reference_elevation"] is None else (
-        meta.elevation is not None and abs(meta.elevation.value - want["reference_elevation"]) <= 0.05)
+    c_ok = (
+        (meta.coordinates is None)
+        if want["coordinates"] is None
+        else (
+            meta.coordinates is not None
+            and abs(meta.coordinates.east - want["coordinates"]["E"]) <= 1
+            and abs(meta.coordinates.north - want["coordinates"]["N"]) <= 1
+        )
+    )
+    e_ok = (
+        (meta.elevation is None)
+        if want["reference_elevation"] is None
+        else (
+            meta.elevation is not None
+            and abs(meta.elevation.value - want["reference_elevation"]) <= 0.05
+        )
+    )
     return f"coords {'ok' if c_ok else 'WRONG'}, elevation {'ok' if e_ok else 'WRONG'}"
 
 
@@ -81,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--dpi", type=int, default=None, help="OCR dpi (default: the settings default)")
+    parser.add_argument(
+        "--dpi", type=int, default=None, help="OCR dpi (default: the settings default)"
+    )
     parser.add_argument("--psm", type=int, default=None, help="Tesseract page segmentation mode")
     args = parser.parse_args(argv)
     settings = EngineSettings.from_env()
@@ -92,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     truth = json.loads((args.benchmark / "ground_truth.json").read_text(encoding="utf-8"))
     text_times: list[float] = []
     ocr_times: list[float] = []
-    print(f"settings: ocr_dpi={settings.ocr_dpi} psm={settings.ocr_psm} languages={settings.ocr_languages}")
+    print(
+        f"settings: ocr_dpi={settings.ocr_dpi} psm={settings.ocr_psm} languages={settings.ocr_languages}"
+    )
     for pdf in sorted((args.benchmark / "pdfs").glob("*.pdf")):
         boreholes = truth.get(pdf.name, [])
         data = pdf.read_bytes()
@@ -104,22 +131,30 @@ def main(argv: list[str] | None = None) -> int:
         per_page = statistics.median(runs[1:]) / max(1, len(result.pages))
         text_times.append(per_page)
         desc, depth = word_recall(list(result.pages), boreholes)
-        print(f"{pdf.name}: text layer {per_page:.3f} s/page, desc-token recall {desc:.3f}, "
-              f"depth-box recall {depth:.3f}; {_meta_ok(list(result.pages), boreholes[0])}")
+        print(
+            f"{pdf.name}: text layer {per_page:.3f} s/page, desc-token recall {desc:.3f}, "
+            f"depth-box recall {depth:.3f}; {_meta_ok(list(result.pages), boreholes[0])}"
+        )
         scan = image_only(data, dpi=200)
         cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         ocr = read_document(open_pdf(scan), settings)
         per_page = (time.perf_counter() - started) / max(1, len(ocr.pages))
         cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        tess_cpu = (cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime)
+        tess_cpu = (
+            cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
+        )
         ocr_times.append(per_page)
         desc, depth = word_recall(list(ocr.pages), boreholes)
         size = ocr.pages[0].width * ocr.pages[0].height / (595 * 842)
-        print(f"{pdf.name}: OCR {per_page:.2f} s/page wall, Tesseract CPU {tess_cpu / max(1, len(ocr.pages)):.2f} s/page "
-              f"({size:.1f} x A4), desc-token recall {desc:.3f}, "
-              f"depth-box recall {depth:.3f}; {_meta_ok(list(ocr.pages), boreholes[0])}")
-    print(f"load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+        print(
+            f"{pdf.name}: OCR {per_page:.2f} s/page wall, Tesseract CPU {tess_cpu / max(1, len(ocr.pages)):.2f} s/page "
+            f"({size:.1f} x A4), desc-token recall {desc:.3f}, "
+            f"depth-box recall {depth:.3f}; {_meta_ok(list(ocr.pages), boreholes[0])}"
+        )
+    print(
+        f"load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+    )
     print(f"median text-layer page: {statistics.median(text_times):.3f} s (target <= 0.3 s)")
     print(f"median OCR'd page: {statistics.median(ocr_times):.2f} s (target <= 6 s)")
     return 0

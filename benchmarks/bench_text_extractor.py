@@ -151,8 +151,11 @@ def run(
                 expected = layer["material_description"]
 
                 t0 = time.perf_counter()
-                base = image_to_string(Image.fromarray(crop_region(gray, region)),
-                                       languages=settings.ocr_languages, psm=6)
+                base = image_to_string(
+                    Image.fromarray(crop_region(gray, region)),
+                    languages=settings.ocr_languages,
+                    psm=6,
+                )
                 t_base = time.perf_counter() - t0
                 t0 = time.perf_counter()
                 ocr = transcribe(region, settings, gray=gray)
@@ -166,18 +169,26 @@ def run(
                 t_warm = time.perf_counter() - t0  # warm: the page's words cached (next boxes)
                 raw = transcribe(region, settings.__class__(text_layer_min_quality=0.0), page=page)
                 row = {
-                    "file": name, "truth": expected,
-                    "baseline": cer(base, expected), "ocr": cer(ocr.text, expected),
-                    "layer_raw": cer(raw.text, expected), "best": cer(best.text, expected),
+                    "file": name,
+                    "truth": expected,
+                    "baseline": cer(base, expected),
+                    "ocr": cer(ocr.text, expected),
+                    "layer_raw": cer(raw.text, expected),
+                    "best": cer(best.text, expected),
                     "best_source": best.source.value,
-                    "ms_baseline": t_base * 1000, "ms_ocr": t_ocr * 1000, "ms_best": t_best * 1000,
+                    "ms_baseline": t_base * 1000,
+                    "ms_ocr": t_ocr * 1000,
+                    "ms_best": t_best * 1000,
                     "ms_best_warm": t_warm * 1000,
                     "ocr_text": ocr.text,
                 }
                 rows.append(row)
                 if verbose and (row["ocr"] > 0 or row["best"] > 0):  # type: ignore[operator]
-                    print(f"{name[:12]:12} ocr={row['ocr']:.3f} best={row['best']:.3f} "
-                          f"[{best.source.value}] {ocr.text!r}", file=sys.stderr)
+                    print(
+                        f"{name[:12]:12} ocr={row['ocr']:.3f} best={row['best']:.3f} "
+                        f"[{best.source.value}] {ocr.text!r}",
+                        file=sys.stderr,
+                    )
         doc.close()
     summary: dict[str, object] = {"boxes": len(rows)}
     for key in ("baseline", "ocr", "layer_raw", "best"):
@@ -231,8 +242,9 @@ def run_http(benchmark: Path) -> dict[str, object]:
             (data / "pdf" / "with_pdf").mkdir(parents=True, exist_ok=True)
             (data / "pdf" / "with_pdf" / name).write_bytes((benchmark / "pdfs" / name).read_bytes())
             doc.close()
-        services = Services.build(TextExtractorSettings.from_env(),
-                                  StorageSettings(storage="local", data_dir=data))
+        services = Services.build(
+            TextExtractorSettings.from_env(), StorageSettings(storage="local", data_dir=data)
+        )
         sdk = SDKSettings(model_dir=Path(tmp) / "models", log_level="WARNING")
         client = create_app(TextExtractorModel, services=services, settings=sdk).test_client()
         for name, boreholes in truth.items():
@@ -243,16 +255,32 @@ def run_http(benchmark: Path) -> dict[str, object]:
                     width, height = unrotated_size(page)
                     box = BBox.from_points(*layer["material_description_rect"])
                     x, y, w, h = pdf_bbox_to_percent(box, width, height, page.rotation)
-                    region = {"id": f"r{n}", "from_name": "label", "to_name": "image",
-                              "type": "rectanglelabels",
-                              "value": {"x": x, "y": y, "width": w, "height": h, "rotation": 0,
-                                        "rectanglelabels": ["Material Description"]}}
+                    region = {
+                        "id": f"r{n}",
+                        "from_name": "label",
+                        "to_name": "image",
+                        "type": "rectanglelabels",
+                        "value": {
+                            "x": x,
+                            "y": y,
+                            "width": w,
+                            "height": h,
+                            "rotation": 0,
+                            "rectanglelabels": ["Material Description"],
+                        },
+                    }
                     for kind, ms in timings.items():
                         image = f"png/{kind}/{Path(name).stem}_{page.number}.png"
-                        body = {"tasks": [{"id": n, "data": {"image": image}}],
-                                "project": "1.1", "label_config": config,
-                                "params": {"login": None, "password": None,
-                                           "context": {"result": [region]}}}
+                        body = {
+                            "tasks": [{"id": n, "data": {"image": image}}],
+                            "project": "1.1",
+                            "label_config": config,
+                            "params": {
+                                "login": None,
+                                "password": None,
+                                "context": {"result": [region]},
+                            },
+                        }
                         t0 = time.perf_counter()
                         response = client.post("/predict", json=body)
                         ms.append((time.perf_counter() - t0) * 1000)
@@ -261,17 +289,29 @@ def run_http(benchmark: Path) -> dict[str, object]:
                                 f"/predict answered {response.status_code}: {response.get_json()}"
                             )
             doc.close()
-    return {kind: {"requests": len(ms), "median_ms": round(statistics.median(ms), 1),
-                   "max_ms": round(max(ms), 1)} for kind, ms in timings.items()}
+    return {
+        kind: {
+            "requests": len(ms),
+            "median_ms": round(statistics.median(ms), 1),
+            "max_ms": round(max(ms), 1),
+        }
+        for kind, ms in timings.items()
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--benchmark", type=Path, default=DEFAULT_BENCHMARK)
-    parser.add_argument("--samples", action="store_true",
-                        help="measure on generated image-only documents instead")
-    parser.add_argument("--degrade", type=float, default=0.0, metavar="L",
-                        help="with --samples: simulate poor scans of strength L (0 = clean)")
+    parser.add_argument(
+        "--samples", action="store_true", help="measure on generated image-only documents instead"
+    )
+    parser.add_argument(
+        "--degrade",
+        type=float,
+        default=0.0,
+        metavar="L",
+        help="with --samples: simulate poor scans of strength L (0 = clean)",
+    )
     parser.add_argument("--http", action="store_true", help="time whole /predict requests")
     parser.add_argument("--verbose", action="store_true", help="print every box read with errors")
     args = parser.parse_args(argv)

@@ -224,7 +224,9 @@ def create_app(
         params = dict(params)
         context = params.pop("context", None)
         if context is not None and not isinstance(context, dict):
-            raise BadRequest(f"'params.context' must be an object or null, got {type(context).__name__}")
+            raise BadRequest(
+                f"'params.context' must be an object or null, got {type(context).__name__}"
+            )
         project = body.get("project")
         if project is None and tasks and isinstance(tasks[0].get("project"), int):
             project = tasks[0]["project"]

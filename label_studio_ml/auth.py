@@ -42,9 +42,7 @@ def webhook_secret_ok(headers: Mapping[str, str], settings: SDKSettings) -> bool
     return given is not None and _same(given, settings.webhook_secret)
 
 
-def request_allowed(
-    *, is_webhook: bool, headers: Mapping[str, str], settings: SDKSettings
-) -> bool:
+def request_allowed(*, is_webhook: bool, headers: Mapping[str, str], settings: SDKSettings) -> bool:
     """Decide whether a request may pass.
 
     - Normal routes: open when basic auth is off, else they need Basic auth.

@@ -21,7 +21,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-_MODULE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?$")
+_MODULE_RE = re.compile(
+    r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?$"
+)
 _NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 TEMPLATES = ("__init__.py", "model.py", "wsgi.py", "README.md")
 
@@ -77,9 +79,7 @@ def gunicorn_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str
     if args.basic_auth_pass:
         env["BASIC_AUTH_PASS"] = args.basic_auth_pass
     if chdir is not None:
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(chdir), env.get("PYTHONPATH", "")) if p
-        )
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(chdir), env.get("PYTHONPATH", "")) if p)
     return argv, env
 
 

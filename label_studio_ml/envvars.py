@@ -33,8 +33,12 @@ def _check_range(name: str, value: float, low: float | None, high: float | None)
 
 
 def env_int(
-    env: Mapping[str, str], name: str, default: int,
-    *, low: int | None = None, high: int | None = None,
+    env: Mapping[str, str],
+    name: str,
+    default: int,
+    *,
+    low: int | None = None,
+    high: int | None = None,
 ) -> int:
     """A whole number (``_`` separators allowed), within ``[low, high]``."""
     raw = env_str(env, name)
@@ -49,8 +53,12 @@ def env_int(
 
 
 def env_float(
-    env: Mapping[str, str], name: str, default: float,
-    *, low: float | None = None, high: float | None = None,
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    *,
+    low: float | None = None,
+    high: float | None = None,
 ) -> float:
     """A number, within ``[low, high]``."""
     raw = env_str(env, name)

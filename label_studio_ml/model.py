@@ -196,7 +196,7 @@ class LabelStudioMLBase:
         current = self.model_version
         match = re.search(r"(\d+)(?!.*\d)", current)
         if match:
-            new = f"{current[: match.start()]}{int(match.group(1)) + 1}{current[match.end():]}"
+            new = f"{current[: match.start()]}{int(match.group(1)) + 1}{current[match.end() :]}"
         else:
             new = f"{current}.1"
         self.set_model_version(new)
@@ -234,7 +234,7 @@ class LabelStudioMLBase:
         entries: list[Any]
         try:
             entries = self._entries(self.predict(tasks, context=context, **kwargs), len(tasks))
-        except Exception as exc:  # noqa: BLE001 - any model error is a per-task failure
+        except Exception as exc:
             if len(tasks) == 1:
                 entries = [exc]
             else:
@@ -250,7 +250,7 @@ class LabelStudioMLBase:
         for task, entry in zip(tasks, entries, strict=True):
             try:
                 results.append(_normalise(entry, version))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 failures.append((_task_id(task), exc))
                 results.append(empty_prediction(version))
         if failures and len(failures) == len(tasks):
@@ -264,7 +264,7 @@ class LabelStudioMLBase:
     def _predict_one(self, task: Task, context: Any, kwargs: dict[str, Any]) -> Any:
         try:
             return self._entries(self.predict([task], context=context, **kwargs), 1)[0]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return exc
 
     @staticmethod

@@ -41,7 +41,7 @@ class TrainingRunner:
                     request_id,
                     (time.perf_counter() - started) * 1000,
                 )
-            except Exception:  # noqa: BLE001 - a background job must log, not die silently
+            except Exception:
                 logger.exception("training failed project=%s request_id=%s", project, request_id)
             finally:
                 with self._guard:

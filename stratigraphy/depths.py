@@ -37,7 +37,9 @@ _NUMBER_RE = re.compile(
 )
 _FROM_WORDS = r"(?:ab|von|vom|dès|des|de|depuis|from|da|dal)"
 _TO_WORDS = r"(?:bis|à|a|au|jusqu'?à|jusqu’à|to|till|until|al)"
-_SEP = rf"(?:\s*[{_DASHES}/\u00b7\u00f7]\s*|\s+{_TO_WORDS}(?:\s+|\s*m\.?\s+)(?:m\.?\s+)?|\s*\.\.\s*)"
+_SEP = (
+    rf"(?:\s*[{_DASHES}/\u00b7\u00f7]\s*|\s+{_TO_WORDS}(?:\s+|\s*m\.?\s+)(?:m\.?\s+)?|\s*\.\.\s*)"
+)
 
 
 def _to_float(num: str) -> float | None:

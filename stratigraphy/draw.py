@@ -39,14 +39,18 @@ def _marks(result: DocumentResult) -> dict[int, list[_Mark]]:
         for i, layer in enumerate(bh.layers, start=1):
             d = layer.depth
             interval = f"{_m(d.start)}-{_m(d.end)}"
-            marks[layer.page].append(("description", layer.description_bbox, f"{prefix}L{i} {interval}"))
+            marks[layer.page].append(
+                ("description", layer.description_bbox, f"{prefix}L{i} {interval}")
+            )
             pages = layer.depth_pages or (layer.page,) * len(layer.depth_bboxes)
             for box, page in zip(layer.depth_bboxes, pages, strict=False):
                 marks[page].append(("depth", box, ""))
         meta = bh.metadata
         if meta.coordinates and meta.coordinates.bbox and meta.coordinates.page:
             c = meta.coordinates
-            marks[c.page].append(("coordinates", c.bbox, f"{prefix}{c.system.value} {c.east:.0f}/{c.north:.0f}"))
+            marks[c.page].append(
+                ("coordinates", c.bbox, f"{prefix}{c.system.value} {c.east:.0f}/{c.north:.0f}")
+            )
         if meta.elevation and meta.elevation.bbox and meta.elevation.page:
             e = meta.elevation
             marks[e.page].append(("elevation", e.bbox, f"{prefix}{e.value:g} m a.s.l."))
@@ -62,8 +66,9 @@ def _m(value: float | None) -> str:
     return "?" if value is None else f"{value:g}"
 
 
-def draw_overlay(pdf: str | Path | bytes, result: DocumentResult, out_dir: str | Path,
-                 dpi: int = DEFAULT_DPI) -> list[Path]:
+def draw_overlay(
+    pdf: str | Path | bytes, result: DocumentResult, out_dir: str | Path, dpi: int = DEFAULT_DPI
+) -> list[Path]:
     """Write ``<name>_p<page>.png`` for every page of ``result``; returns the files written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -74,7 +79,9 @@ def draw_overlay(pdf: str | Path | bytes, result: DocumentResult, out_dir: str |
     doc = open_pdf(pdf)
     try:
         for info in result.pages:
-            image = Image.open(io.BytesIO(render_page_png(doc, info.number - 1, dpi))).convert("RGB")
+            image = Image.open(io.BytesIO(render_page_png(doc, info.number - 1, dpi))).convert(
+                "RGB"
+            )
             draw = ImageDraw.Draw(image)
             for kind, box, label in marks.get(info.number, []):
                 _draw_box(draw, info, box, dpi, COLOURS[kind], label, font)
@@ -86,15 +93,23 @@ def draw_overlay(pdf: str | Path | bytes, result: DocumentResult, out_dir: str |
     return written
 
 
-def _draw_box(draw: ImageDraw.ImageDraw, info: PageInfo, box: BBox, dpi: int,
-              colour: tuple[int, int, int], label: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont) -> None:
+def _draw_box(
+    draw: ImageDraw.ImageDraw,
+    info: PageInfo,
+    box: BBox,
+    dpi: int,
+    colour: tuple[int, int, int],
+    label: str,
+    font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
+) -> None:
     px = pdf_bbox_to_pixels(box, info.width, info.height, info.rotation, dpi)
     draw.rectangle((px.x0, px.y0, px.x1, px.y1), outline=colour, width=2)
     if label:  # right of the box, where it hides the least of the page
         draw.text((px.x1 + 3, px.y0), label, fill=colour, font=font)
 
 
-def draw_document(pdf: str | Path | bytes, result: DocumentResult, out_dir: str | Path,
-                  dpi: int = DEFAULT_DPI) -> list[Path]:
+def draw_document(
+    pdf: str | Path | bytes, result: DocumentResult, out_dir: str | Path, dpi: int = DEFAULT_DPI
+) -> list[Path]:
     """Alias of :func:`draw_overlay` (the name the extract command uses)."""
     return draw_overlay(pdf, result, out_dir, dpi)

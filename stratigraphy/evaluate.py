@@ -53,7 +53,9 @@ class Counts:
     truth: int = 0
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(self.tp + other.tp, self.predicted + other.predicted, self.truth + other.truth)
+        return Counts(
+            self.tp + other.tp, self.predicted + other.predicted, self.truth + other.truth
+        )
 
     @property
     def precision(self) -> float:
@@ -70,8 +72,11 @@ class Counts:
 
     def as_dict(self) -> dict[str, float | int]:
         return {
-            "tp": self.tp, "predicted": self.predicted, "truth": self.truth,
-            "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+            "tp": self.tp,
+            "predicted": self.predicted,
+            "truth": self.truth,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
         }
 
@@ -104,15 +109,19 @@ class FileScore:
 
     def __add__(self, other: FileScore) -> FileScore:
         return FileScore(
-            self.descriptions + other.descriptions, self.layers + other.layers,
-            self.coordinates + other.coordinates, self.elevation + other.elevation,
+            self.descriptions + other.descriptions,
+            self.layers + other.layers,
+            self.coordinates + other.coordinates,
+            self.elevation + other.elevation,
             self.groundwater + other.groundwater,
         )
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "descriptions": self.descriptions.as_dict(), "layers": self.layers.as_dict(),
-            "coordinates": self.coordinates.as_dict(), "elevation": self.elevation.as_dict(),
+            "descriptions": self.descriptions.as_dict(),
+            "layers": self.layers.as_dict(),
+            "coordinates": self.coordinates.as_dict(),
+            "elevation": self.elevation.as_dict(),
             "groundwater": self.groundwater.as_dict(),
         }
 
@@ -144,8 +153,12 @@ def match_layers(
     predicted: Sequence[Mapping[str, Any]], truth: Sequence[Mapping[str, Any]]
 ) -> list[tuple[int, int]]:
     """One-to-one (predicted index, true index) pairs with similar descriptions, best first."""
-    pred_text = [normalize_description(str(layer.get("material_description") or "")) for layer in predicted]
-    true_text = [normalize_description(str(layer.get("material_description") or "")) for layer in truth]
+    pred_text = [
+        normalize_description(str(layer.get("material_description") or "")) for layer in predicted
+    ]
+    true_text = [
+        normalize_description(str(layer.get("material_description") or "")) for layer in truth
+    ]
     candidates: list[tuple[float, int, int]] = []
     for i, a in enumerate(pred_text):
         for j, b in enumerate(true_text):
@@ -165,7 +178,9 @@ def match_layers(
     return pairs
 
 
-def _layer_counts(pred: Mapping[str, Any] | None, true: Mapping[str, Any] | None) -> tuple[Counts, Counts]:
+def _layer_counts(
+    pred: Mapping[str, Any] | None, true: Mapping[str, Any] | None
+) -> tuple[Counts, Counts]:
     p_layers = list((pred or {}).get("layers") or [])
     t_layers = list((true or {}).get("layers") or [])
     pairs = match_layers(p_layers, t_layers) if p_layers and t_layers else []
@@ -240,7 +255,10 @@ def _pair_boreholes(
                     if score > best_score:
                         best_score, best = score, [(i, j) for j, i in enumerate(perm)]
         else:  # many boreholes: greedy on the gain, then index order
-            cells = sorted(((gain[i][j], i, j) for i in range(n_p) for j in range(n_t)), key=lambda c: (-c[0], c[1], c[2]))
+            cells = sorted(
+                ((gain[i][j], i, j) for i in range(n_p) for j in range(n_t)),
+                key=lambda c: (-c[0], c[1], c[2]),
+            )
             used_p: set[int] = set()
             used_t: set[int] = set()
             for _, i, j in cells:
@@ -256,7 +274,9 @@ def _pair_boreholes(
     return pairs
 
 
-def score_file(predicted: Sequence[Mapping[str, Any]], truth: Sequence[Mapping[str, Any]]) -> FileScore:
+def score_file(
+    predicted: Sequence[Mapping[str, Any]], truth: Sequence[Mapping[str, Any]]
+) -> FileScore:
     """Score the boreholes predicted for one file against its true boreholes."""
     total = FileScore()
     for i, j in _pair_boreholes(predicted, truth):

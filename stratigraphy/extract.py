@@ -28,7 +28,9 @@ def _name(source: str | Path | bytes, name: str | None) -> str:
     return "document.pdf"
 
 
-def _metadata_region(detected: DetectedBorehole, all_found: list[DetectedBorehole]) -> Region | None:
+def _metadata_region(
+    detected: DetectedBorehole, all_found: list[DetectedBorehole]
+) -> Region | None:
     """Where to look for a borehole's header: anywhere, unless the document has several.
 
     With several boreholes, the header of one is the one nearest its log (first page and box).
@@ -38,8 +40,9 @@ def _metadata_region(detected: DetectedBorehole, all_found: list[DetectedBorehol
     return detected.regions[0]
 
 
-def extract_pages(pages: list[PageContent], *, name: str = "document.pdf",
-                  warnings: tuple[str, ...] = ()) -> DocumentResult:
+def extract_pages(
+    pages: list[PageContent], *, name: str = "document.pdf", warnings: tuple[str, ...] = ()
+) -> DocumentResult:
     """The boreholes of already-read pages (the pure part of :func:`extract_document`)."""
     detected = detect_boreholes(pages)
     boreholes: list[Borehole] = []
@@ -74,7 +77,11 @@ def extract_document(
         doc.close()
     result = extract_pages(list(read.pages), name=label, warnings=read.warnings)
     log.debug(
-        "extracted %s: %d pages, %d boreholes, %d layers in %.2f s", label, len(read.pages),
-        len(result.boreholes), sum(len(b.layers) for b in result.boreholes), time.monotonic() - started,
+        "extracted %s: %d pages, %d boreholes, %d layers in %.2f s",
+        label,
+        len(read.pages),
+        len(result.boreholes),
+        sum(len(b.layers) for b in result.boreholes),
+        time.monotonic() - started,
     )
     return result

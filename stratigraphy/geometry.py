@@ -59,8 +59,10 @@ class BBox:
 
     def union(self, other: BBox) -> BBox:
         return BBox(
-            min(self.x0, other.x0), min(self.y0, other.y0),
-            max(self.x1, other.x1), max(self.y1, other.y1),
+            min(self.x0, other.x0),
+            min(self.y0, other.y0),
+            max(self.x1, other.x1),
+            max(self.y1, other.y1),
         )
 
     def intersection(self, other: BBox) -> BBox | None:
@@ -109,7 +111,9 @@ def union_all(boxes: Iterable[BBox]) -> BBox:
     return acc
 
 
-def _rotate_point(x: float, y: float, width: float, height: float, rotation: int) -> tuple[float, float]:
+def _rotate_point(
+    x: float, y: float, width: float, height: float, rotation: int
+) -> tuple[float, float]:
     """Map a point of the unrotated page (``width`` x ``height`` points) to the rotated page."""
     if rotation == 0:
         return x, y
@@ -122,7 +126,9 @@ def _rotate_point(x: float, y: float, width: float, height: float, rotation: int
     raise ValueError(f"page rotation must be 0, 90, 180 or 270, not {rotation}")
 
 
-def _unrotate_point(x: float, y: float, width: float, height: float, rotation: int) -> tuple[float, float]:
+def _unrotate_point(
+    x: float, y: float, width: float, height: float, rotation: int
+) -> tuple[float, float]:
     """Inverse of :func:`_rotate_point` (``width``/``height`` of the *unrotated* page)."""
     if rotation == 0:
         return x, y
@@ -173,8 +179,13 @@ def pixels_to_pdf_bbox(
 
 
 def percent_to_pdf_bbox(
-    x: float, y: float, w: float, h: float,
-    page_width: float, page_height: float, rotation: int,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    page_width: float,
+    page_height: float,
+    rotation: int,
 ) -> BBox:
     """Label Studio percentages of the displayed page -> box in unrotated PDF points.
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import fitz
 
-from stratigraphy.geometry import BBox, unrotate_bbox, union_all
+from stratigraphy.geometry import BBox, union_all, unrotate_bbox
 
 A4 = (595.0, 842.0)
 FONT = "helv"
@@ -151,7 +151,9 @@ class _Pen:
     def width(self, text: str, fs: float | None = None) -> float:
         return float(_FONT.text_length(text, fontsize=fs or self.fs))
 
-    def text(self, x: float, top: float, text: str, fs: float | None = None, align: str = "left") -> BBox:
+    def text(
+        self, x: float, top: float, text: str, fs: float | None = None, align: str = "left"
+    ) -> BBox:
         """Write one line whose word boxes start at ``top``; ``align='right'`` ends at ``x``."""
         fs = fs or self.fs
         w = self.width(text, fs)
@@ -176,7 +178,9 @@ class _Pen:
             lines.append(cur)
         return lines
 
-    def paragraph(self, x: float, top: float, lines: Sequence[str], fs: float | None = None) -> BBox:
+    def paragraph(
+        self, x: float, top: float, lines: Sequence[str], fs: float | None = None
+    ) -> BBox:
         fs = fs or self.fs
         step = fs * 1.45
         boxes = [self.text(x, top + i * step, line, fs) for i, line in enumerate(lines)]
@@ -205,8 +209,13 @@ def _swiss(value: float, sep: str = "'") -> str:
     return grouped + (f"{frac:.2f}"[1:] if abs(frac) > 1e-9 else "")
 
 
-def _layer(depth: tuple[float | None, float | None], text: str, page: int, rect: BBox,
-           depth_rects: Sequence[tuple[int, BBox]]) -> dict[str, Any]:
+def _layer(
+    depth: tuple[float | None, float | None],
+    text: str,
+    page: int,
+    rect: BBox,
+    depth_rects: Sequence[tuple[int, BBox]],
+) -> dict[str, Any]:
     return {
         "depth_interval": {"start": depth[0], "end": depth[1]},
         "material_description": text,
@@ -236,9 +245,25 @@ def _spread_depths(rng: random.Random, n: int, total: float, min_gap: float) -> 
 
 _HEADER_LABELS = {
     "de": ("Bohrung", "Koordinaten", "Kote", "m ü.M.", "Bohrdatum", "Endtiefe", "GW"),
-    "fr": ("Forage", "Coordonnées", "Altitude", "m", "Date", "Profondeur finale", "Niveau de la nappe"),
+    "fr": (
+        "Forage",
+        "Coordonnées",
+        "Altitude",
+        "m",
+        "Date",
+        "Profondeur finale",
+        "Niveau de la nappe",
+    ),
     "it": ("Sondaggio", "Coordinate", "Quota", "m s.l.m.", "Data", "Profondità finale", "Falda"),
-    "en": ("Borehole", "Coordinates", "Elevation", "m a.s.l.", "Date", "Final depth", "Groundwater"),
+    "en": (
+        "Borehole",
+        "Coordinates",
+        "Elevation",
+        "m a.s.l.",
+        "Date",
+        "Final depth",
+        "Groundwater",
+    ),
 }
 
 
@@ -247,9 +272,18 @@ def _date_text(iso: str) -> str:
     return f"{d}.{m}.{y}"
 
 
-def _draw_header(pen: _Pen, meta: MetaTruth, lang: str, x: float, top: float, *,
-                 lv03: bool = False, n_first: bool = False, name_label: str | None = None,
-                 scale: bool = True) -> float:
+def _draw_header(
+    pen: _Pen,
+    meta: MetaTruth,
+    lang: str,
+    x: float,
+    top: float,
+    *,
+    lv03: bool = False,
+    n_first: bool = False,
+    name_label: str | None = None,
+    scale: bool = True,
+) -> float:
     """Write the header block; returns the y below it."""
     name_l, coord_l, elev_l, unit, date_l, total_l, gw_l = _HEADER_LABELS[lang]
     y = top
@@ -277,15 +311,41 @@ def _draw_header(pen: _Pen, meta: MetaTruth, lang: str, x: float, top: float, *,
         y += 12
     # distractors common to all sheets
     if scale:
-        pen.text(x + 330, top, "Massstab 1:100" if lang == "de" else "Echelle 1:100" if lang == "fr"
-                 else "Scala 1:100" if lang == "it" else "Scale 1:100")
+        pen.text(
+            x + 330,
+            top,
+            "Massstab 1:100"
+            if lang == "de"
+            else "Echelle 1:100"
+            if lang == "fr"
+            else "Scala 1:100"
+            if lang == "it"
+            else "Scale 1:100",
+        )
     return y + 10
 
 
 _COLUMN_LABELS = {
-    "fr": ("SONDAGE", "COORDONNEES", "ALTITUDE DE DEPART", "DATE D'EXECUTION", "PROFONDEUR FINALE",
-           "NIVEAU D'EAU", "date", "profondeur"),
-    "de": ("Kernbohrung", "Koord.", "OK Terrain", "Bohrbeginn", "Bohrtiefe", "Grundwasser", "Datum", "Tiefe"),
+    "fr": (
+        "SONDAGE",
+        "COORDONNEES",
+        "ALTITUDE DE DEPART",
+        "DATE D'EXECUTION",
+        "PROFONDEUR FINALE",
+        "NIVEAU D'EAU",
+        "date",
+        "profondeur",
+    ),
+    "de": (
+        "Kernbohrung",
+        "Koord.",
+        "OK Terrain",
+        "Bohrbeginn",
+        "Bohrtiefe",
+        "Grundwasser",
+        "Datum",
+        "Tiefe",
+    ),
 }
 
 
@@ -326,8 +386,9 @@ def _page_footer(pen: _Pen, number: int, total: int, lang: str) -> None:
     pen.text(w / 2 - 20, h - 30, f"{word} {number}/{total}")
 
 
-def _meta(rng: random.Random, name: str, total: float, lv03: bool = False,
-          gw: bool = True) -> MetaTruth:
+def _meta(
+    rng: random.Random, name: str, total: float, lv03: bool = False, gw: bool = True
+) -> MetaTruth:
     if lv03:
         east = float(rng.randrange(560_000, 780_000))
         north = float(rng.randrange(90_000, 280_000))
@@ -343,8 +404,16 @@ def _meta(rng: random.Random, name: str, total: float, lv03: bool = False,
 # --------------------------------------------------------------------------- layout families
 
 
-def _boundary_column(doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth,
-                     n_layers: int, *, print_zero: bool = True, columns_header: bool = False) -> _Borehole:
+def _boundary_column(
+    doc: fitz.Document,
+    rng: random.Random,
+    lang: str,
+    meta: MetaTruth,
+    n_layers: int,
+    *,
+    print_zero: bool = True,
+    columns_header: bool = False,
+) -> _Borehole:
     """Depth values at boundary heights above horizontal lines; descriptions right."""
     page = doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
@@ -358,8 +427,11 @@ def _boundary_column(doc: fitz.Document, rng: random.Random, lang: str, meta: Me
     # column headings and frame
     heading = {"de": "Tiefe [m]", "fr": "Prof. [m]", "it": "Prof. [m]", "en": "Depth [m]"}[lang]
     pen.text(col_x0, log_top - 26, heading)
-    pen.text(desc_x, log_top - 26, {"de": "Beschreibung", "fr": "Description",
-                                    "it": "Descrizione", "en": "Description"}[lang])
+    pen.text(
+        desc_x,
+        log_top - 26,
+        {"de": "Beschreibung", "fr": "Description", "it": "Descrizione", "en": "Description"}[lang],
+    )
     pen.vline(col_x0 - 5, log_top, log_bottom)
     pen.vline(col_x1 + 10, log_top, log_bottom)
     # scale ticks (distractor): whole metres at exact scale on the far left
@@ -382,25 +454,39 @@ def _boundary_column(doc: fitz.Document, rng: random.Random, lang: str, meta: Me
         lines = pen.wrap(text, desc_x1 - desc_x - 5)
         rect = pen.paragraph(desc_x, y0, lines)
         rects = [(page.number + 1, b) for b in (boxes[i], boxes[i + 1]) if b is not None]
-        bh.layers.append(_layer((depths[i], depths[i + 1]), " ".join(lines), page.number + 1, rect, rects))
+        bh.layers.append(
+            _layer((depths[i], depths[i + 1]), " ".join(lines), page.number + 1, rect, rects)
+        )
     # sample column (distractor) and remark
     probe = {"de": "Probe", "fr": "Echantillon", "it": "Campione", "en": "Sample"}[lang]
     for k in range(2):
         d = round(rng.uniform(0.5, total - 0.5), 1)
         pen.text(480, log_top + d * scale - 4, f"{probe} P{k + 1}", fs=6)
         pen.text(480, log_top + d * scale + 4, f"{_fmt(d, 1)} m", fs=6)
-    remark = {"de": "Bemerkungen: Kernzugabgrenzungen 1.5 / 3.0 / 4.5",
-              "fr": "Remarques: carottage 1.5 / 3.0 / 4.5",
-              "it": "Osservazioni: manovre 1.5 / 3.0 / 4.5",
-              "en": "Remarks: core runs 1.5 / 3.0 / 4.5"}[lang]
+    remark = {
+        "de": "Bemerkungen: Kernzugabgrenzungen 1.5 / 3.0 / 4.5",
+        "fr": "Remarques: carottage 1.5 / 3.0 / 4.5",
+        "it": "Osservazioni: manovre 1.5 / 3.0 / 4.5",
+        "en": "Remarks: core runs 1.5 / 3.0 / 4.5",
+    }[lang]
     pen.text(50, log_bottom + 12, remark, fs=7)
     _page_footer(pen, page.number + 1, 1, lang)
     return bh
 
 
-def _interval_text(doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth,
-                   n_layers: int, *, page: fitz.Page | None = None, x: float = 50,
-                   width: float = 495, top: float | None = None, comma: bool = False) -> _Borehole:
+def _interval_text(
+    doc: fitz.Document,
+    rng: random.Random,
+    lang: str,
+    meta: MetaTruth,
+    n_layers: int,
+    *,
+    page: fitz.Page | None = None,
+    x: float = 50,
+    width: float = 495,
+    top: float | None = None,
+    comma: bool = False,
+) -> _Borehole:
     """Rows ``0.30 - 1.60 m  description`` one below the other."""
     page = page or doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
@@ -416,12 +502,16 @@ def _interval_text(doc: fitz.Document, rng: random.Random, lang: str, meta: Meta
         dbox = pen.text(x, y, depth_text)
         lines = pen.wrap(mats[i % len(mats)], width - 95)
         rect = pen.paragraph(x + 85, y, lines)
-        bh.layers.append(_layer((a, b), " ".join(lines), page.number + 1, rect, [(page.number + 1, dbox)]))
+        bh.layers.append(
+            _layer((a, b), " ".join(lines), page.number + 1, rect, [(page.number + 1, dbox)])
+        )
         y = rect.y1 + 10
     return bh
 
 
-def _inline_french(doc: fitz.Document, rng: random.Random, meta: MetaTruth, n_layers: int) -> _Borehole:
+def _inline_french(
+    doc: fitz.Document, rng: random.Random, meta: MetaTruth, n_layers: int
+) -> _Borehole:
     """Rows starting with the (negative) top depth; the end of hole closes the last layer."""
     page = doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
@@ -443,21 +533,27 @@ def _inline_french(doc: fitz.Document, rng: random.Random, meta: MetaTruth, n_la
     pen.text(110, y, "Fin du forage")
     tops.append(end_box)
     for i, (text, rect) in enumerate(rows):
-        bh.layers.append(_layer((depths[i], depths[i + 1]), text, 1, rect,
-                                [(1, tops[i]), (1, tops[i + 1])]))
+        bh.layers.append(
+            _layer((depths[i], depths[i + 1]), text, 1, rect, [(1, tops[i]), (1, tops[i + 1])])
+        )
     pen.text(50, y + 30, "Prise d'échantillon -2.00 / -4.00", fs=7)
     _page_footer(pen, 1, 1, "fr")
     return bh
 
 
-def _ruled_table(doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth,
-                 n_layers: int) -> _Borehole:
+def _ruled_table(
+    doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth, n_layers: int
+) -> _Borehole:
     """A table with ruling lines: from | to | description, one row per layer."""
     page = doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
     y = _draw_header(pen, meta, lang, 50, 40)
-    heads = {"it": ("Da [m]", "A [m]", "Descrizione"), "en": ("From [m]", "To [m]", "Description"),
-             "de": ("Von [m]", "Bis [m]", "Beschreibung"), "fr": ("De [m]", "A [m]", "Description")}[lang]
+    heads = {
+        "it": ("Da [m]", "A [m]", "Descrizione"),
+        "en": ("From [m]", "To [m]", "Description"),
+        "de": ("Von [m]", "Bis [m]", "Beschreibung"),
+        "fr": ("De [m]", "A [m]", "Description"),
+    }[lang]
     xs = [50, 110, 170, 545]
     total = meta.total_depth or 12.0
     depths = _spread_depths(rng, n_layers, total, 0.2)
@@ -521,8 +617,16 @@ def _page_break(doc: fitz.Document, rng: random.Random, meta: MetaTruth) -> _Bor
         a, b = depths[i], depths[i + 1]
         p, y0 = pos(a)
         pen = pens[p]
-        lines = pen.wrap(text + (", mit Kalkkonkretionen und Molluskenschalen, nach unten "
-                                 "zunehmend siltig, stellenweise verfestigt" if a == 4.6 else ""), 240)
+        lines = pen.wrap(
+            text
+            + (
+                ", mit Kalkkonkretionen und Molluskenschalen, nach unten "
+                "zunehmend siltig, stellenweise verfestigt"
+                if a == 4.6
+                else ""
+            ),
+            240,
+        )
         if a == 4.6:
             cut = max(1, len(lines) // 2)
             first, rest = lines[:cut], lines[cut:]
@@ -539,14 +643,22 @@ def _page_break(doc: fitz.Document, rng: random.Random, meta: MetaTruth) -> _Bor
 
 def _finish(doc: fitz.Document) -> bytes:
     fixed = "D:20240101000000Z"  # fixed dates and no new /ID keep the bytes reproducible
-    doc.set_metadata({"producer": "stratigraphy.samples", "creator": "stratigraphy.samples",
-                      "creationDate": fixed, "modDate": fixed})
+    doc.set_metadata(
+        {
+            "producer": "stratigraphy.samples",
+            "creator": "stratigraphy.samples",
+            "creationDate": fixed,
+            "modDate": fixed,
+        }
+    )
     data: bytes = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
     doc.close()
     return data
 
 
-def rotate_document(pdf: bytes, truth: list[dict[str, Any]], rotation: int) -> tuple[bytes, list[dict[str, Any]]]:
+def rotate_document(
+    pdf: bytes, truth: list[dict[str, Any]], rotation: int
+) -> tuple[bytes, list[dict[str, Any]]]:
     """Place every page sideways so that ``/Rotate rotation`` shows it upright again.
 
     The truth boxes are mapped to the unrotated page frame, as the schema wants.
@@ -563,7 +675,9 @@ def rotate_document(pdf: bytes, truth: list[dict[str, Any]], rotation: int) -> t
     truth = json.loads(json.dumps(truth))
     for bh in truth:
         for layer in bh["layers"]:
-            layer["material_description_rect"] = _unrot(layer["material_description_rect"], rotation)
+            layer["material_description_rect"] = _unrot(
+                layer["material_description_rect"], rotation
+            )
             layer["depth_rects"] = [_unrot(r, rotation) for r in layer["depth_rects"]]
     return _finish(out), truth
 
@@ -597,8 +711,12 @@ def boundary_column(seed: int = 1, lang: str = "de", n_layers: int = 6) -> Sampl
     doc = fitz.open()
     meta = _meta(rng, "KB 3", 10.0)
     bh = _boundary_column(doc, rng, lang, meta, n_layers)
-    return Sample(f"boundary_column_{lang}_{seed}", _finish(doc), [bh.to_truth(0)],
-                  "boundary values above horizontal lines, descriptions right, scale ticks")
+    return Sample(
+        f"boundary_column_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "boundary values above horizontal lines, descriptions right, scale ticks",
+    )
 
 
 def columns_header(seed: int = 9, lang: str = "fr") -> Sample:
@@ -606,21 +724,35 @@ def columns_header(seed: int = 9, lang: str = "fr") -> Sample:
     rng = random.Random(seed)
     doc = fitz.open()
     meta = _meta(rng, "SC 21" if lang == "fr" else "KB 21", 10.0, lv03=True)
-    meta = MetaTruth(meta.name, meta.east, meta.north, meta.elevation, meta.date, meta.total_depth,
-                     meta.groundwater + ((round(meta.groundwater[0][0] + 0.35, 2), None),))
+    meta = MetaTruth(
+        meta.name,
+        meta.east,
+        meta.north,
+        meta.elevation,
+        meta.date,
+        meta.total_depth,
+        meta.groundwater + ((round(meta.groundwater[0][0] + 0.35, 2), None),),
+    )
     bh = _boundary_column(doc, rng, lang, meta, 5, columns_header=True)
-    return Sample(f"columns_header_{lang}_{seed}", _finish(doc), [bh.to_truth(0)],
-                  "header as label and value columns, groundwater table")
+    return Sample(
+        f"columns_header_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "header as label and value columns, groundwater table",
+    )
 
 
-def interval_text(seed: int = 2, lang: str = "de", n_layers: int = 6, comma: bool = False) -> Sample:
+def interval_text(
+    seed: int = 2, lang: str = "de", n_layers: int = 6, comma: bool = False
+) -> Sample:
     rng = random.Random(seed)
     doc = fitz.open()
     meta = _meta(rng, "SB 12", 8.0, lv03=lang == "fr")
     bh = _interval_text(doc, rng, lang, meta, n_layers, comma=comma)
     _page_footer(_Pen(doc[0]), 1, 1, lang)
-    return Sample(f"interval_text_{lang}_{seed}", _finish(doc), [bh.to_truth(0)],
-                  "rows 'a - b m description'")
+    return Sample(
+        f"interval_text_{lang}_{seed}", _finish(doc), [bh.to_truth(0)], "rows 'a - b m description'"
+    )
 
 
 def inline_french(seed: int = 3, n_layers: int = 6) -> Sample:
@@ -628,8 +760,12 @@ def inline_french(seed: int = 3, n_layers: int = 6) -> Sample:
     doc = fitz.open()
     meta = _meta(rng, "S 4", 9.0)
     bh = _inline_french(doc, rng, meta, n_layers)
-    return Sample(f"inline_french_{seed}", _finish(doc), [bh.to_truth(0)],
-                  "French rows starting with negative top depths")
+    return Sample(
+        f"inline_french_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "French rows starting with negative top depths",
+    )
 
 
 def ruled_table(seed: int = 4, lang: str = "it", n_layers: int = 6) -> Sample:
@@ -637,8 +773,12 @@ def ruled_table(seed: int = 4, lang: str = "it", n_layers: int = 6) -> Sample:
     doc = fitz.open()
     meta = _meta(rng, "S 7", 12.0, lv03=True)
     bh = _ruled_table(doc, rng, lang, meta, n_layers)
-    return Sample(f"ruled_table_{lang}_{seed}", _finish(doc), [bh.to_truth(0)],
-                  "table with ruling lines, one row per layer")
+    return Sample(
+        f"ruled_table_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "table with ruling lines, one row per layer",
+    )
 
 
 def several_boreholes(seed: int = 5) -> Sample:
@@ -650,32 +790,62 @@ def several_boreholes(seed: int = 5) -> Sample:
         _interval_text(doc, rng, "de", _meta(rng, "KB 2", 7.0), 4),
     ]
     page = doc.new_page(width=A4[0], height=A4[1])
-    bhs.append(_interval_text(doc, rng, "en", _meta(rng, "BH 3", 5.0, gw=False), 4,
-                              page=page, x=40, width=250))
-    bhs.append(_interval_text(doc, rng, "en", _meta(rng, "BH 4", 6.0, gw=False), 4,
-                              page=page, x=310, width=250, top=40))
-    return Sample(f"several_boreholes_{seed}", _finish(doc), [b.to_truth(i) for i, b in enumerate(bhs)],
-                  "two boreholes one per page, then two on one page")
+    bhs.append(
+        _interval_text(
+            doc, rng, "en", _meta(rng, "BH 3", 5.0, gw=False), 4, page=page, x=40, width=250
+        )
+    )
+    bhs.append(
+        _interval_text(
+            doc,
+            rng,
+            "en",
+            _meta(rng, "BH 4", 6.0, gw=False),
+            4,
+            page=page,
+            x=310,
+            width=250,
+            top=40,
+        )
+    )
+    return Sample(
+        f"several_boreholes_{seed}",
+        _finish(doc),
+        [b.to_truth(i) for i, b in enumerate(bhs)],
+        "two boreholes one per page, then two on one page",
+    )
 
 
 def page_break(seed: int = 6) -> Sample:
     rng = random.Random(seed)
     doc = fitz.open()
     bh = _page_break(doc, rng, _meta(rng, "KB 8", 11.0))
-    return Sample(f"page_break_{seed}", _finish(doc), [bh.to_truth(0)],
-                  "a layer continues from page 1 onto page 2")
+    return Sample(
+        f"page_break_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "a layer continues from page 1 onto page 2",
+    )
 
 
-def rotated(seed: int = 7, rotation: int = 90, family: Callable[..., Sample] = boundary_column) -> Sample:
+def rotated(
+    seed: int = 7, rotation: int = 90, family: Callable[..., Sample] = boundary_column
+) -> Sample:
     base = family(seed)
     pdf, truth = rotate_document(base.pdf, base.truth, rotation)
-    return Sample(f"{base.name}_rot{rotation}", pdf, truth, f"{base.description}; /Rotate {rotation}")
+    return Sample(
+        f"{base.name}_rot{rotation}", pdf, truth, f"{base.description}; /Rotate {rotation}"
+    )
 
 
 def scanned(seed: int = 8, family: Callable[..., Sample] = interval_text, dpi: int = 200) -> Sample:
     base = family(seed)
-    return Sample(f"{base.name}_scan", image_only(base.pdf, dpi), base.truth,
-                  f"{base.description}; image-only at {dpi} dpi")
+    return Sample(
+        f"{base.name}_scan",
+        image_only(base.pdf, dpi),
+        base.truth,
+        f"{base.description}; image-only at {dpi} dpi",
+    )
 
 
 def all_samples() -> list[Sample]:
@@ -711,13 +881,22 @@ def write_samples(out_dir: Path, samples: Sequence[Sample]) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m stratigraphy.samples", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m stratigraphy.samples", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--all", action="store_true", help="every family (default: a small set)")
     args = parser.parse_args(argv)
-    samples = all_samples() if args.all else [
-        boundary_column(1, "de"), inline_french(3), ruled_table(4, "it"), rotated(7, 270),
-    ]
+    samples = (
+        all_samples()
+        if args.all
+        else [
+            boundary_column(1, "de"),
+            inline_french(3),
+            ruled_table(4, "it"),
+            rotated(7, 270),
+        ]
+    )
     path = write_samples(args.out_dir, samples)
     print(f"wrote {len(samples)} PDFs and {path}")
     return 0

@@ -79,8 +79,10 @@ class EngineSettings:
     """Larger documents are refused (ENGINE_MAX_FILE_BYTES)."""
 
     def __post_init__(self) -> None:
-        for var, langs in (("ENGINE_OCR_LANGUAGES", self.ocr_languages),
-                           ("ENGINE_OUTLINE_OCR_LANGUAGES", self.outline_ocr_languages or "deu")):
+        for var, langs in (
+            ("ENGINE_OCR_LANGUAGES", self.ocr_languages),
+            ("ENGINE_OUTLINE_OCR_LANGUAGES", self.outline_ocr_languages or "deu"),
+        ):
             if not langs or any(not part.replace("_", "").isalnum() for part in langs.split("+")):
                 raise ConfigError(f"{var} must look like 'deu+fra', not {langs!r}")
         if not 72 <= self.ocr_dpi <= 600:
@@ -88,20 +90,34 @@ class EngineSettings:
         if not 36 <= self.lines_dpi <= 300:
             raise ConfigError(f"ENGINE_LINES_DPI must be between 36 and 300, not {self.lines_dpi}")
         if self.ocr_erase_lines not in ("none", "vertical", "all"):
-            raise ConfigError(f"ENGINE_OCR_ERASE_LINES must be none, vertical or all, not {self.ocr_erase_lines!r}")
+            raise ConfigError(
+                f"ENGINE_OCR_ERASE_LINES must be none, vertical or all, not {self.ocr_erase_lines!r}"
+            )
         if self.ocr_psm not in (1, 3, 4, 6, 11, 12):
-            raise ConfigError(f"ENGINE_OCR_PSM must be one of 1, 3, 4, 6, 11, 12, not {self.ocr_psm}")
+            raise ConfigError(
+                f"ENGINE_OCR_PSM must be one of 1, 3, 4, 6, 11, 12, not {self.ocr_psm}"
+            )
         for name in ("ocr_timeout", "max_seconds"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"ENGINE_{name.upper()} must be positive")
-        for name in ("max_pages", "max_file_bytes", "ocr_workers", "ocr_band_pixels", "max_render_pixels",
-                     "ocr_max_pixels"):
+        for name in (
+            "max_pages",
+            "max_file_bytes",
+            "ocr_workers",
+            "ocr_band_pixels",
+            "max_render_pixels",
+            "ocr_max_pixels",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"ENGINE_{name.upper()} must be at least 1")
         if self.ocr_probe_pixels < 0 or not 50 <= self.ocr_probe_dpi <= 300:
-            raise ConfigError("ENGINE_OCR_PROBE_PIXELS must be >= 0 and ENGINE_OCR_PROBE_DPI between 50 and 300")
+            raise ConfigError(
+                "ENGINE_OCR_PROBE_PIXELS must be >= 0 and ENGINE_OCR_PROBE_DPI between 50 and 300"
+            )
         if self.min_text_words < 1 or self.max_outline_regions < 0:
-            raise ConfigError("ENGINE_MIN_TEXT_WORDS must be >= 1 and ENGINE_MAX_OUTLINE_REGIONS >= 0")
+            raise ConfigError(
+                "ENGINE_MIN_TEXT_WORDS must be >= 1 and ENGINE_MAX_OUTLINE_REGIONS >= 0"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EngineSettings:

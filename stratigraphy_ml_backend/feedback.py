@@ -100,8 +100,15 @@ def results_to_regions(results: Iterable[Mapping[str, Any]]) -> list[LsRegion]:
         elif isinstance(text, str):
             texts[rid] = text
     return [
-        LsRegion(rid, labels[rid], float(b["x"]), float(b["y"]), float(b["width"]),
-                 float(b["height"]), texts.get(rid, ""))
+        LsRegion(
+            rid,
+            labels[rid],
+            float(b["x"]),
+            float(b["y"]),
+            float(b["width"]),
+            float(b["height"]),
+            texts.get(rid, ""),
+        )
         for rid, b in boxes.items()
         if rid in labels
     ]
@@ -121,8 +128,10 @@ def _match(pred: Sequence[LsRegion], sub: Sequence[LsRegion]) -> list[tuple[LsRe
     candidates = sorted(
         (
             (p.iou(s), i, s.id)
-            for i, p in enumerate(pred) if i not in used_pred
-            for s in sub if s.id not in used_sub and s.label == p.label
+            for i, p in enumerate(pred)
+            if i not in used_pred
+            for s in sub
+            if s.id not in used_sub and s.label == p.label
         ),
         reverse=True,
     )
@@ -151,9 +160,14 @@ def compare(predicted: Sequence[LsRegion], submitted: Sequence[LsRegion]) -> Com
         return sum(1 for r in regions if r.label == MATERIAL_DESCRIPTION)
 
     return Comparison(
-        kept=len(kept), moved=len(moved), added=len(added), deleted=len(deleted),
-        layers_kept=layers(kept), layers_moved=layers(moved),
-        layers_added=layers(added), layers_deleted=layers(deleted),
+        kept=len(kept),
+        moved=len(moved),
+        added=len(added),
+        deleted=len(deleted),
+        layers_kept=layers(kept),
+        layers_moved=layers(moved),
+        layers_added=layers(added),
+        layers_deleted=layers(deleted),
         text_edits=sum(Levenshtein.distance(p.text, s.text) for p, s in pairs),
         text_chars=sum(len(p.text) for p, _ in pairs),
     )
@@ -203,13 +217,13 @@ class FeedbackStore:
     ) -> None:
         """Remember what was predicted for each ``(task_id, result)`` (latest wins)."""
         now = time.time()
-        rows = [(project, task_id, model_version, json.dumps(result), now) for task_id, result in items]
+        rows = [
+            (project, task_id, model_version, json.dumps(result), now) for task_id, result in items
+        ]
         if not rows:
             return
         with self._connect() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?, ?)", rows
-            )
+            conn.executemany("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?, ?, ?)", rows)
 
     def prediction(self, project: str, task_id: str) -> tuple[str, list[dict[str, Any]]] | None:
         """``(model_version, result)`` last predicted for the task, or None."""
@@ -221,22 +235,36 @@ class FeedbackStore:
         return (row[0], json.loads(row[1])) if row else None
 
     def record_annotation(
-        self, project: str, task_id: str, annotation_id: str, result: list[dict[str, Any]],
-        comparison: Comparison | None, model_version: str | None,
+        self,
+        project: str,
+        task_id: str,
+        annotation_id: str,
+        result: list[dict[str, Any]],
+        comparison: Comparison | None,
+        model_version: str | None,
     ) -> None:
         """Store a submitted annotation (created or updated) and its comparison."""
         with self._connect() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (project, task_id, annotation_id, json.dumps(result), model_version,
-                 json.dumps(asdict(comparison)) if comparison else None, time.time()),
+                (
+                    project,
+                    task_id,
+                    annotation_id,
+                    json.dumps(result),
+                    model_version,
+                    json.dumps(asdict(comparison)) if comparison else None,
+                    time.time(),
+                ),
             )
 
     def delete_annotations(self, project: str, annotation_ids: Iterable[str]) -> int:
         """Forget annotations Label Studio deleted (they no longer count in metrics)."""
         ids = [(project, a) for a in annotation_ids]
         with self._connect() as conn:
-            cur = conn.executemany("DELETE FROM annotations WHERE project=? AND annotation_id=?", ids)
+            cur = conn.executemany(
+                "DELETE FROM annotations WHERE project=? AND annotation_id=?", ids
+            )
             return cur.rowcount
 
     def annotation(self, project: str, annotation_id: str) -> dict[str, Any] | None:
@@ -247,8 +275,11 @@ class FeedbackStore:
             ).fetchone()
         if row is None:
             return None
-        return {"task_id": row[0], "result": json.loads(row[1]),
-                "comparison": json.loads(row[2]) if row[2] else None}
+        return {
+            "task_id": row[0],
+            "result": json.loads(row[1]),
+            "comparison": json.loads(row[2]) if row[2] else None,
+        }
 
     def metrics(self, project: str | None = None) -> dict[str, dict[str, Any]]:
         """Per project: annotations stored, compared, summed counts and the text edit rate."""
@@ -261,7 +292,9 @@ class FeedbackStore:
         with self._connect() as conn:
             rows = conn.execute(query, args).fetchall()
         for proj, comparison in rows:
-            entry = out.setdefault(proj, {"annotations": 0, "compared": 0, **dict.fromkeys(_COUNTS, 0)})
+            entry = out.setdefault(
+                proj, {"annotations": 0, "compared": 0, **dict.fromkeys(_COUNTS, 0)}
+            )
             entry["annotations"] += 1
             if comparison:
                 entry["compared"] += 1

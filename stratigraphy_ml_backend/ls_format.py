@@ -96,7 +96,9 @@ def groundwater_text(water: Groundwater) -> str:
     return ", ".join(parts)
 
 
-def region_id(doc_hash: str, engine_version: str, page: int, borehole: int, index: int, label: str) -> str:
+def region_id(
+    doc_hash: str, engine_version: str, page: int, borehole: int, index: int, label: str
+) -> str:
     """Stable id of a region: same document content + engine version -> same id."""
     key = f"{doc_hash}|{engine_version}|{page}|{borehole}|{index}|{label}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
@@ -117,10 +119,14 @@ def _layer_regions(
     if layer.page == page and layer.description.strip():
         desc_id = region_id(doc_hash, version, page, borehole.index, index, MATERIAL_DESCRIPTION)
         regions.append(
-            Region(desc_id, MATERIAL_DESCRIPTION, layer.description_bbox, layer.description, depth_id)
+            Region(
+                desc_id, MATERIAL_DESCRIPTION, layer.description_bbox, layer.description, depth_id
+            )
         )
     if depth_id is not None:
-        regions.append(Region(depth_id, DEPTH_INTERVAL, union_all(depth_boxes), depth_text(layer.depth)))
+        regions.append(
+            Region(depth_id, DEPTH_INTERVAL, union_all(depth_boxes), depth_text(layer.depth))
+        )
     return regions
 
 
@@ -139,13 +145,17 @@ def _metadata_regions(borehole: Borehole, page: int, doc_hash: str, version: str
     for i, water in enumerate(borehole.groundwater):
         found.append((GROUNDWATER, i, water.bbox, water.page, groundwater_text(water)))
     return [
-        Region(region_id(doc_hash, version, page, borehole.index, 10_000 + i, label), label, box, text)
+        Region(
+            region_id(doc_hash, version, page, borehole.index, 10_000 + i, label), label, box, text
+        )
         for label, i, box, on_page, text in found
         if box is not None and on_page == page
     ]
 
 
-def page_regions(result: DocumentResult, page: int, doc_hash: str, engine_version: str) -> list[Region]:
+def page_regions(
+    result: DocumentResult, page: int, doc_hash: str, engine_version: str
+) -> list[Region]:
     """Every region the engine found on ``page`` (1-based), layers first, top to bottom per borehole."""
     regions: list[Region] = []
     for borehole in result.boreholes:
@@ -203,22 +213,34 @@ def regions_to_results(
         geometry = percent_box(region.bbox, info)
         if geometry is None:
             continue
-        results.append({
-            "id": region.id, "from_name": names.label, "to_name": names.image,
-            "type": "rectanglelabels", **common,
-            "value": {**geometry, "rectanglelabels": [region.label]},
-        })
+        results.append(
+            {
+                "id": region.id,
+                "from_name": names.label,
+                "to_name": names.image,
+                "type": "rectanglelabels",
+                **common,
+                "value": {**geometry, "rectanglelabels": [region.label]},
+            }
+        )
         if names.text is not None:
-            results.append({
-                "id": region.id, "from_name": names.text, "to_name": names.image,
-                "type": "textarea", **common,
-                "value": {**geometry, "text": [region.text]},
-            })
+            results.append(
+                {
+                    "id": region.id,
+                    "from_name": names.text,
+                    "to_name": names.image,
+                    "type": "textarea",
+                    **common,
+                    "value": {**geometry, "text": [region.text]},
+                }
+            )
         written.add(region.id)
     for region in regions:
         if region.relates_to and region.id in written and region.relates_to in written:
             relation: dict[str, object] = {
-                "type": "relation", "from_id": region.id, "to_id": region.relates_to,
+                "type": "relation",
+                "from_id": region.id,
+                "to_id": region.relates_to,
                 "direction": "right",
             }
             if names.relation:

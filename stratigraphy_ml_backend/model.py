@@ -91,7 +91,10 @@ def config_names(label_config: str | None, interface: Any) -> tuple[ls_format.Co
         except ET.ParseError:
             pass
     names = ls_format.ConfigNames(
-        label=label, text=text, image=image, relation=relation,
+        label=label,
+        text=text,
+        image=image,
+        relation=relation,
         labels=frozenset(control.labels) or defaults.labels,
     )
     return names, value_key
@@ -120,7 +123,9 @@ class StratigraphyModel(LabelStudioMLBase):
     # ------------------------------------------------------------------ predict
 
     def predict(
-        self, tasks: Sequence[Mapping[str, Any]], context: Mapping[str, Any] | None = None,
+        self,
+        tasks: Sequence[Mapping[str, Any]],
+        context: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> ModelResponse:
         """One prediction per task, in order; empty (score 0) for a task that fails."""
@@ -142,8 +147,12 @@ class StratigraphyModel(LabelStudioMLBase):
             try:
                 page = self.predict_task(task, names, value_key, pdfs)
             except BackendError as exc:
-                log.error("task %s: no prediction: %s%s", task_id, exc.message,
-                          f" ({exc.detail})" if exc.detail else "")
+                log.error(
+                    "task %s: no prediction: %s%s",
+                    task_id,
+                    exc.message,
+                    f" ({exc.detail})" if exc.detail else "",
+                )
                 predictions.append(PredictionValue([], 0.0, version))
                 continue
             except Exception:
@@ -151,8 +160,13 @@ class StratigraphyModel(LabelStudioMLBase):
                 predictions.append(PredictionValue([], 0.0, version))
                 continue
             regions = sum(1 for r in page.result if r.get("type") == "rectanglelabels")
-            log.info("task %s: %d regions from %s in %.0f ms", task_id, regions, page.source,
-                     (time.perf_counter() - started) * 1000)
+            log.info(
+                "task %s: %d regions from %s in %.0f ms",
+                task_id,
+                regions,
+                page.source,
+                (time.perf_counter() - started) * 1000,
+            )
             predictions.append(PredictionValue(page.result, page.score, version))
             if task_id is not None:
                 recorded.append((str(task_id), page.result))
@@ -166,7 +180,10 @@ class StratigraphyModel(LabelStudioMLBase):
         return ModelResponse(predictions=predictions, model_version=version)
 
     def predict_task(
-        self, task: Mapping[str, Any], names: ls_format.ConfigNames, value_key: str = "image",
+        self,
+        task: Mapping[str, Any],
+        names: ls_format.ConfigNames,
+        value_key: str = "image",
         pdfs: dict[str, tuple[bytes, str, str]] | None = None,
     ) -> PagePrediction:
         """Regions of one task's page; raises a :class:`BackendError` when files are missing/bad.
@@ -180,7 +197,9 @@ class StratigraphyModel(LabelStudioMLBase):
         ref = locate_page(task["data"], image_key=value_key)
         if ref.pdf is None:
             raise BadRequest("cannot tell which PDF the task's page belongs to")
-        image = services.resolver.read_bytes(ref.image_url, task_id=task_id) if ref.image_url else None
+        image = (
+            services.resolver.read_bytes(ref.image_url, task_id=task_id) if ref.image_url else None
+        )
         pdfs = {} if pdfs is None else pdfs
         if ref.pdf not in pdfs:
             fetched = services.resolver.fetch(ref.pdf, task_id=task_id)
@@ -192,17 +211,22 @@ class StratigraphyModel(LabelStudioMLBase):
         try:
             info = ls_format.page_info(doc, page)
         except ValueError as exc:
-            raise NotFound(f"page {ref.page_index} (0-based) is not in {name}", detail=str(exc)) from None
+            raise NotFound(
+                f"page {ref.page_index} (0-based) is not in {name}", detail=str(exc)
+            ) from None
         if image is not None:
             size = displayed_size(image)
         else:  # no image in the task: assume the page rendered at 72 dpi
             w, h = rotated_size(info.width, info.height, info.rotation)
-            size = ls_format.ImageSize(max(1, round(w * 72 / POINTS_PER_INCH)),
-                                       max(1, round(h * 72 / POINTS_PER_INCH)))
+            size = ls_format.ImageSize(
+                max(1, round(w * 72 / POINTS_PER_INCH)), max(1, round(h * 72 / POINTS_PER_INCH))
+            )
         regions = ls_format.page_regions(doc, page, doc_hash, services.settings.engine_version)
         result = ls_format.regions_to_results(regions, info, size, names)
         if services.settings.debug_overlay_dir is not None and image is not None:
-            self._write_overlay(services.settings.debug_overlay_dir, name, ref.page_index, image, result)
+            self._write_overlay(
+                services.settings.debug_overlay_dir, name, ref.page_index, image, result
+            )
         return PagePrediction(result, ls_format.page_score(doc, page), ref.pdf)
 
     @staticmethod
@@ -218,7 +242,9 @@ class StratigraphyModel(LabelStudioMLBase):
 
     # ------------------------------------------------------------------ fit / metrics
 
-    def fit(self, event: str, data: Mapping[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+    def fit(
+        self, event: str, data: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         """Store submitted annotations and compare them with the pre-annotations.
 
         Handles ANNOTATION_CREATED/UPDATED (one annotation), ANNOTATIONS_CREATED
@@ -229,10 +255,13 @@ class StratigraphyModel(LabelStudioMLBase):
         project = project_key(self.project_id or _project_of(data))
         if event in ANNOTATION_EVENTS or event == "ANNOTATIONS_CREATED":
             annotations = _as_list(data.get("annotation"))
-            tasks = {str(t.get("id")): t for t in _as_list(data.get("task")) if isinstance(t, Mapping)}
+            tasks = {
+                str(t.get("id")): t for t in _as_list(data.get("task")) if isinstance(t, Mapping)
+            }
             stored = [
                 self._store_annotation(project, ann, tasks)
-                for ann in annotations if isinstance(ann, Mapping)
+                for ann in annotations
+                if isinstance(ann, Mapping)
             ]
             return {"event": event, "project": project, "stored": sum(1 for s in stored if s)}
         if event in ("ANNOTATIONS_DELETED", "ANNOTATION_DELETED"):
@@ -240,8 +269,12 @@ class StratigraphyModel(LabelStudioMLBase):
             ids = [str(a.get("id")) for a in gone if isinstance(a, Mapping)]
             deleted = self.resources.feedback.delete_annotations(project, ids)
             return {"event": event, "project": project, "deleted": deleted}
-        return {"event": event, "project": project, "trained": False,
-                "detail": "rule-based engine: nothing to train"}
+        return {
+            "event": event,
+            "project": project,
+            "trained": False,
+            "detail": "rule-based engine: nothing to train",
+        }
 
     def _store_annotation(
         self, project: str, annotation: Mapping[str, Any], tasks: Mapping[str, Mapping[str, Any]]
@@ -250,8 +283,12 @@ class StratigraphyModel(LabelStudioMLBase):
         task_id = str(task_ref.get("id") if isinstance(task_ref, Mapping) else task_ref)
         annotation_id = str(annotation.get("id"))
         if annotation.get("was_cancelled"):
-            log.info("project %s task %s: annotation %s was skipped; not stored",
-                     project, task_id, annotation_id)
+            log.info(
+                "project %s task %s: annotation %s was skipped; not stored",
+                project,
+                task_id,
+                annotation_id,
+            )
             return False
         result = [r for r in annotation.get("result") or [] if isinstance(r, dict)]
         feedback = self.resources.feedback
@@ -264,8 +301,13 @@ class StratigraphyModel(LabelStudioMLBase):
             version, predicted_result = predicted
             comparison = compare(results_to_regions(predicted_result), results_to_regions(result))
         feedback.record_annotation(project, task_id, annotation_id, result, comparison, version)
-        log.info("project %s task %s: annotation %s stored (%s)", project, task_id, annotation_id,
-                 "compared" if comparison else "no pre-annotation to compare")
+        log.info(
+            "project %s task %s: annotation %s stored (%s)",
+            project,
+            task_id,
+            annotation_id,
+            "compared" if comparison else "no pre-annotation to compare",
+        )
         return True
 
     def _repredict(self, task: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:

@@ -51,12 +51,16 @@ class Services:
             settings=settings,
             storage=storage,
             resolver=UrlResolver(settings.storage, storage),
-            extractions=ExtractionCache(extractor or engine_extractor(settings.engine), settings.cache_size),
+            extractions=ExtractionCache(
+                extractor or engine_extractor(settings.engine), settings.cache_size
+            ),
             feedback=FeedbackStore.in_dir(settings.model_dir),
         )
         log.info(
             "stratigraphy backend ready: storage %s, model version %s, cache %d documents",
-            settings.storage.storage, settings.model_version, settings.cache_size,
+            settings.storage.storage,
+            settings.model_version,
+            settings.cache_size,
         )
         return services
 

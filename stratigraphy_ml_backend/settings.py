@@ -9,8 +9,8 @@ from importlib import metadata
 from pathlib import Path
 
 from label_studio_ml.envvars import env_int
-from label_studio_ml.storage.settings import StorageSettings
 from label_studio_ml.settings import DEFAULT_MODEL_DIR
+from label_studio_ml.storage.settings import StorageSettings
 from stratigraphy.settings import EngineSettings
 
 DEFAULT_CACHE_SIZE = 32

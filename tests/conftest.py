@@ -20,7 +20,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "tests"))
 
-from s3_helpers import DUMMY_ENV, s3_settings as _s3_settings, s3_test_client  # noqa: E402
+from s3_helpers import DUMMY_ENV, s3_test_client  # noqa: E402
+from s3_helpers import s3_settings as _s3_settings
 
 
 @pytest.fixture(scope="session")

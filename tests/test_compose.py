@@ -40,8 +40,11 @@ def our_services() -> dict[str, dict]:
 
 @cache
 def package_source() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for pkg in PACKAGES
-                     for p in sorted((REPO / pkg).rglob("*.py")))
+    return "\n".join(
+        p.read_text(encoding="utf-8")
+        for pkg in PACKAGES
+        for p in sorted((REPO / pkg).rglob("*.py"))
+    )
 
 
 @cache
@@ -67,8 +70,9 @@ def test_our_services_run_real_entry_points() -> None:
             module, _, attr = target.partition(":")
             path = REPO / (module.replace(".", "/") + ".py")
             assert path.is_file(), f"{name}: {module} does not exist"
-            assert re.search(rf"^{attr}\s*=", path.read_text(), re.MULTILINE), \
+            assert re.search(rf"^{attr}\s*=", path.read_text(), re.MULTILINE), (
                 f"{name}: {module} defines no {attr}"
+            )
             bind = cmd[cmd.index("--bind") + 1]
             assert bind == f"0.0.0.0:{BACKEND_PORTS[target]}", f"{name}: binds {bind}"
             assert f"{BACKEND_PORTS[target]}:{BACKEND_PORTS[target]}" in svc["ports"]
@@ -78,7 +82,7 @@ def test_our_services_run_real_entry_points() -> None:
             args = build_parser().parse_args(cmd[3:])  # exits (fails) on unknown options
             assert callable(args.func)
             hc = svc["healthcheck"]["test"]
-            assert build_parser().parse_args(hc[hc.index("stratigraphy_ml_backend") + 1:])
+            assert build_parser().parse_args(hc[hc.index("stratigraphy_ml_backend") + 1 :])
     assert seen == set(BACKEND_PORTS), "both backends must be served"
 
 

@@ -41,15 +41,57 @@ _CHAR_FIXES = {
 
 #: Single-character confusions of Tesseract on scanned print (both directions tried).
 _CONFUSIONS: tuple[tuple[str, str], ...] = (
-    ("l", "t"), ("l", "i"), ("i", "l"), ("I", "l"), ("l", "I"), ("1", "l"), ("1", "i"),
-    ("j", "t"), ("j", "l"), ("f", "t"), ("t", "f"), ("c", "e"), ("e", "c"), ("o", "a"), ("a", "o"),
-    ("n", "u"), ("u", "n"), ("h", "b"), ("b", "h"), ("0", "o"), ("5", "s"), ("8", "B"),
-    ("rn", "m"), ("m", "rn"), ("ii", "ü"), ("ü", "ii"), ("é", "e"), ("e", "é"),
-    ("ö", "o"), ("ä", "a"), ("ü", "u"), ("r", "n"), ("n", "r"), ("J", "I"), ("i", "j"),
+    ("l", "t"),
+    ("l", "i"),
+    ("i", "l"),
+    ("I", "l"),
+    ("l", "I"),
+    ("1", "l"),
+    ("1", "i"),
+    ("j", "t"),
+    ("j", "l"),
+    ("f", "t"),
+    ("t", "f"),
+    ("c", "e"),
+    ("e", "c"),
+    ("o", "a"),
+    ("a", "o"),
+    ("n", "u"),
+    ("u", "n"),
+    ("h", "b"),
+    ("b", "h"),
+    ("0", "o"),
+    ("5", "s"),
+    ("8", "B"),
+    ("rn", "m"),
+    ("m", "rn"),
+    ("ii", "ü"),
+    ("ü", "ii"),
+    ("é", "e"),
+    ("e", "é"),
+    ("ö", "o"),
+    ("ä", "a"),
+    ("ü", "u"),
+    ("r", "n"),
+    ("n", "r"),
+    ("J", "I"),
+    ("i", "j"),
     # accents of one language read as those of another
-    ("ä", "â"), ("a", "à"), ("a", "â"), ("e", "è"), ("e", "ê"), ("è", "é"), ("é", "è"),
-    ("o", "ô"), ("u", "ù"), ("u", "û"), ("i", "î"), ("c", "ç"),
-    ("a", "ä"), ("o", "ö"), ("u", "ü"),
+    ("ä", "â"),
+    ("a", "à"),
+    ("a", "â"),
+    ("e", "è"),
+    ("e", "ê"),
+    ("è", "é"),
+    ("é", "è"),
+    ("o", "ô"),
+    ("u", "ù"),
+    ("u", "û"),
+    ("i", "î"),
+    ("c", "ç"),
+    ("a", "ä"),
+    ("o", "ö"),
+    ("u", "ü"),
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+(?:[.,]\d+)?|\S", re.UNICODE)
@@ -114,7 +156,7 @@ def _candidates(word: str) -> Iterable[str]:
     for wrong, right in _CONFUSIONS:
         start = word.find(wrong)
         while start != -1:
-            yield word[:start] + right + word[start + len(wrong):]
+            yield word[:start] + right + word[start + len(wrong) :]
             start = word.find(wrong, start + 1)
 
 
@@ -132,8 +174,11 @@ def repair_word(word: str, words: frozenset[str] | None = None) -> str:
 def _case_ok(word: str) -> bool:
     """lower, Capitalised or UPPER (a swap must not create ``KIes``)."""
     letters = "".join(ch for ch in word if ch.isalpha())
-    return not letters or letters.islower() or letters.isupper() or (
-        letters[0].isupper() and letters[1:].islower()
+    return (
+        not letters
+        or letters.islower()
+        or letters.isupper()
+        or (letters[0].isupper() and letters[1:].islower())
     )
 
 

@@ -138,8 +138,9 @@ class TextExtractorModel(LabelStudioMLBase):
         words = self._page_words(page, task_id) if page is not None else None
         found = transcribe(region, settings, page=words, gray=gray, context=context)
         text = apply_label(label, found.text)
-        log.info("task %s: %d characters from %s%s",
-                 task_id, len(text), found.source.value, context)
+        log.info(
+            "task %s: %d characters from %s%s", task_id, len(text), found.source.value, context
+        )
 
         width = region_result.get("original_width")
         height = region_result.get("original_height")
@@ -178,23 +179,32 @@ class TextExtractorModel(LabelStudioMLBase):
             raise BadRequest(f"task {task_id} has no {tags.value_key!r} image")
         page = self._page_ref(data, tags.value_key)
         if page is not None and page.pdf and self._pdf_bytes(page.pdf, task_id) is not None:
-            log.info("task %s is a PDF page: pre-annotation is the stratigraphy backend's job",
-                     task_id)
+            log.info(
+                "task %s is a PDF page: pre-annotation is the stratigraphy backend's job", task_id
+            )
             return []
         image = self._load_image(image_url, task_id)
         result = ocr_gray(image.gray, self._settings(), context=f" (task {task_id}, whole image)")
         return {
-            "result": [{
-                "id": uuid.uuid4().hex[:10],
-                "from_name": tags.textarea,
-                "to_name": tags.image,
-                "type": "textarea",
-                "original_width": image.width,
-                "original_height": image.height,
-                "image_rotation": 0,
-                "value": {"x": 0, "y": 0, "width": 100, "height": 100, "rotation": 0,
-                          "text": [result.text]},
-            }],
+            "result": [
+                {
+                    "id": uuid.uuid4().hex[:10],
+                    "from_name": tags.textarea,
+                    "to_name": tags.image,
+                    "type": "textarea",
+                    "original_width": image.width,
+                    "original_height": image.height,
+                    "image_rotation": 0,
+                    "value": {
+                        "x": 0,
+                        "y": 0,
+                        "width": 100,
+                        "height": 100,
+                        "rotation": 0,
+                        "text": [result.text],
+                    },
+                }
+            ],
             "score": round(result.confidence / 100, 3),
         }
 
@@ -230,8 +240,9 @@ class TextExtractorModel(LabelStudioMLBase):
             try:
                 doc = open_pdf(data)
             except InputDocumentError as exc:
-                log.warning("task %s: PDF unusable, OCR of the image instead (%s)",
-                            task_id, exc.message)
+                log.warning(
+                    "task %s: PDF unusable, OCR of the image instead (%s)", task_id, exc.message
+                )
                 return None
             try:
                 if not 0 <= page.page_index < doc.page_count:

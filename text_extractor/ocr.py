@@ -171,11 +171,11 @@ def words_to_text(words: list[OcrWord], *, repair: bool) -> str:
 def _repair_token(token: str) -> str:
     lead = len(token) - len(token.lstrip(",.;:()[]\"'"))
     trail = len(token) - len(token.rstrip(",.;:()[]\"'"))
-    core = token[lead: len(token) - trail]
+    core = token[lead : len(token) - trail]
     if not core:
         return token
     fixed = "-".join(repair_word(part) if part else part for part in core.split("-"))
-    return token[:lead] + fixed + token[len(token) - trail:]
+    return token[:lead] + fixed + token[len(token) - trail :]
 
 
 def _mean_conf(words: list[OcrWord]) -> float:

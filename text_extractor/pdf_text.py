@@ -72,7 +72,7 @@ def is_scanned(page: fitz.Page) -> bool:
         if not page.get_images(full=False):
             return False
         infos = page.get_image_info()
-    except Exception:  # noqa: BLE001 - PyMuPDF raises plain exceptions on broken image dicts
+    except Exception:
         return False
     best = 0.0
     for info in infos:
@@ -160,8 +160,10 @@ def layer_text(page: PageWords | fitz.Page, region: Region) -> LayerText:
     """
     if isinstance(page, fitz.Page):
         page = read_page_words(page)
-    words = [(to_box_frame(box, region.rotation), text, key)
-             for box, text, key in words_in_region(page, region)]
+    words = [
+        (to_box_frame(box, region.rotation), text, key)
+        for box, text, key in words_in_region(page, region)
+    ]
     lines = order_lines(words)
     text = " ".join(" ".join(w[1] for w in line) for line in lines)
     return LayerText(" ".join(text.split()), len(words), page.scanned)

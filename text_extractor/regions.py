@@ -94,8 +94,14 @@ def crop_region(gray: np.ndarray, region: Region, pad_fraction: float = 0.0) -> 
     )
     dst = np.float32([[0, 0], [out_w, 0], [0, out_h]])
     matrix = cv2.getAffineTransform(src, dst)
-    return cv2.warpAffine(gray, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    return cv2.warpAffine(
+        gray,
+        matrix,
+        (out_w, out_h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
+    )
 
 
 def _overlaps(corners: list[tuple[float, float]], width: int, height: int) -> bool:

@@ -97,7 +97,9 @@ class Services:
         )
         log.info(
             "text extractor ready: storage %s, tesseract %s, OCR languages %s",
-            storage_settings.storage, tesseract.version, settings.ocr_languages,
+            storage_settings.storage,
+            tesseract.version,
+            settings.ocr_languages,
         )
         return services
 

@@ -42,8 +42,10 @@ class TextExtractorSettings:
     max_image_pixels: int = 120_000_000
 
     def __post_init__(self) -> None:
-        for name, value in (("OCR_LANGUAGES", self.ocr_languages),
-                            ("OCR_NUMERIC_LANGUAGES", self.ocr_numeric_languages)):
+        for name, value in (
+            ("OCR_LANGUAGES", self.ocr_languages),
+            ("OCR_NUMERIC_LANGUAGES", self.ocr_numeric_languages),
+        ):
             langs = [lang for lang in value.split("+") if lang]
             if not langs or any(not lang.replace("_", "").isalnum() for lang in langs):
                 raise ConfigError(f"{name} must look like deu+fra+ita+eng, got {value!r}")
@@ -71,11 +73,15 @@ class TextExtractorSettings:
             ocr_languages=env_str(env, "OCR_LANGUAGES") or d.ocr_languages,
             ocr_numeric_languages=env_str(env, "OCR_NUMERIC_LANGUAGES") or d.ocr_numeric_languages,
             ocr_timeout=env_float(env, "OCR_TIMEOUT", d.ocr_timeout),
-            ocr_target_line_height=env_float(env, "OCR_UPSCALE_MIN_HEIGHT", d.ocr_target_line_height),
+            ocr_target_line_height=env_float(
+                env, "OCR_UPSCALE_MIN_HEIGHT", d.ocr_target_line_height
+            ),
             ocr_max_upscale=env_float(env, "OCR_MAX_UPSCALE", d.ocr_max_upscale),
             ocr_crop_pad=env_float(env, "OCR_CROP_PAD", d.ocr_crop_pad),
             ocr_repair=env_bool(env, "OCR_REPAIR", d.ocr_repair),
-            text_layer_min_quality=env_float(env, "TEXT_LAYER_MIN_QUALITY", d.text_layer_min_quality),
+            text_layer_min_quality=env_float(
+                env, "TEXT_LAYER_MIN_QUALITY", d.text_layer_min_quality
+            ),
             text_layer_min_known=env_float(env, "TEXT_LAYER_MIN_KNOWN", d.text_layer_min_known),
             use_text_layer=env_bool(env, "USE_TEXT_LAYER", d.use_text_layer),
         )

@@ -48,8 +48,9 @@ class Transcription:
     known: float = 0.0  # share of lexicon words, 0..1
 
 
-def ocr_region(gray: np.ndarray | None, region: Region, settings: TextExtractorSettings,
-               *, context: str = "") -> Transcription:
+def ocr_region(
+    gray: np.ndarray | None, region: Region, settings: TextExtractorSettings, *, context: str = ""
+) -> Transcription:
     """OCR of the box on the page image (empty transcription when there is no image or ink)."""
     if gray is None:
         return Transcription("", Source.NONE, 0.0)
@@ -84,8 +85,9 @@ def transcribe(
     if layer is not None and layer.text:
         q = text_quality(layer.text)
         mine = Transcription(layer.text, Source.TEXT_LAYER, q.score, q.known)
-        trusted = (q.score >= settings.text_layer_min_quality
-                   and q.known >= settings.text_layer_min_known)
+        trusted = (
+            q.score >= settings.text_layer_min_quality and q.known >= settings.text_layer_min_known
+        )
         if not layer.scanned_page or trusted:
             return mine
         image = gray() if callable(gray) else gray
@@ -97,8 +99,9 @@ def transcribe(
         ours, theirs = ocr.quality + ocr.known, q.score + q.known
         missing = len(ocr.text) > _MISSING_TEXT_RATIO * len(layer.text)
         if ours > theirs + _QUALITY_MARGIN or (missing and ours >= theirs - _QUALITY_MARGIN):
-            log.info("text layer judged worse than a fresh OCR (%.2f vs %.2f)%s",
-                     theirs, ours, context)
+            log.info(
+                "text layer judged worse than a fresh OCR (%.2f vs %.2f)%s", theirs, ours, context
+            )
             return ocr
         return mine
     return ocr_region(gray() if callable(gray) else gray, region, settings, context=context)

@@ -113,7 +113,9 @@ class LabelStudioAuth:
         url = f"{self.base_url}/api/token/refresh/"
         try:
             response = self._session.post(
-                url, json={"refresh": self._api_key}, timeout=self._timeout,
+                url,
+                json={"refresh": self._api_key},
+                timeout=self._timeout,
                 allow_redirects=False,
             )
         except requests.RequestException as exc:

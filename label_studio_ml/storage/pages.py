@@ -60,8 +60,7 @@ def page_image_key(project: str | int, name: str, page_index: int) -> str:
     if isinstance(page_index, bool) or not isinstance(page_index, int) or page_index < 0:
         raise BadRequest(f"page index must be a non-negative integer, got {page_index!r}")
     return (
-        f"png/{_check_part('project', str(project))}/{_check_part('name', name)}"
-        f"_{page_index}.png"
+        f"png/{_check_part('project', str(project))}/{_check_part('name', name)}_{page_index}.png"
     )
 
 
@@ -92,8 +91,9 @@ def locate_page(task_data: dict[str, Any], image_key: str = "image") -> PageRef:
     path, match, rebuild = split
     project, name, page = match["project"], match["name"], int(match["page"])
     pdf_path = f"{match['before']}{pdf_key(project, name)}"
-    return PageRef(image_url=image, pdf=rebuild(pdf_path), page_index=page,
-                   project=project, name=name)
+    return PageRef(
+        image_url=image, pdf=rebuild(pdf_path), page_index=page, project=project, name=name
+    )
 
 
 def _explicit_ref(task_data: dict[str, Any], pdf: Any, image: str | None) -> PageRef:
@@ -147,7 +147,11 @@ def _path_of(value: str) -> str:
 def _split_image(image: str) -> tuple[str, re.Match[str], Callable[[str], str]] | None:
     """Return (path, match, rebuild) where rebuild(new_path) gives a URL of the same form."""
     parts = urlsplit(image)
-    if parts.path.rstrip("/") == LOCAL_FILES_PATH.rstrip("/") and parts.scheme in ("", "http", "https"):
+    if parts.path.rstrip("/") == LOCAL_FILES_PATH.rstrip("/") and parts.scheme in (
+        "",
+        "http",
+        "https",
+    ):
         query = parse_qsl(parts.query, keep_blank_values=True)
         path = dict(query).get("d", "")
 

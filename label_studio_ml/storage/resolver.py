@@ -45,8 +45,8 @@ import urllib3
 from urllib3.exceptions import ReadTimeoutError
 
 from label_studio_ml.errors import (
-    BadRequest,
     BackendError,
+    BadRequest,
     ForbiddenPath,
     InputDocumentError,
     NotFound,
@@ -113,7 +113,9 @@ class UrlResolver:
         self._auth: LabelStudioAuth | None = None
         if self._ls_url and settings.label_studio_api_key:
             self._auth = LabelStudioAuth(
-                self._ls_url, settings.label_studio_api_key, self.session,
+                self._ls_url,
+                settings.label_studio_api_key,
+                self.session,
                 settings.download_timeout,
             )
 
@@ -150,7 +152,7 @@ class UrlResolver:
             filepath = dict(parse_qsl(parts.query)).get("filepath", "")
             result = self._fetch_upload(filepath.lstrip("/"))
         elif parts.path.startswith(("/data/upload/", "/upload/", "upload/")):
-            rel = parts.path[len("/data/"):] if parts.path.startswith("/data/") else parts.path
+            rel = parts.path[len("/data/") :] if parts.path.startswith("/data/") else parts.path
             result = self._fetch_upload(unquote(rel.lstrip("/")))
         else:
             result = self._from_storage(url)
@@ -301,8 +303,9 @@ class UrlResolver:
         shown = redact_url(url)
         deadline = time.monotonic() + timeout
         try:
-            with self.session.get(url, headers=headers, stream=True, timeout=(timeout, timeout),
-                                  allow_redirects=True) as response:
+            with self.session.get(
+                url, headers=headers, stream=True, timeout=(timeout, timeout), allow_redirects=True
+            ) as response:
                 status = response.status_code
                 if status in (401, 403):
                     raise _Unauthorized()

@@ -107,7 +107,7 @@ class S3Storage:
         if not self.prefix:
             return full_key
         head = self.prefix + "/"
-        return full_key[len(head):] if full_key.startswith(head) else None
+        return full_key[len(head) :] if full_key.startswith(head) else None
 
     def read_bytes(self, key: str) -> bytes:
         return read_object(self.client, self.bucket, self.full_key(key))
@@ -142,7 +142,8 @@ class S3Storage:
         keys: list[str] = []
         try:
             for page in paginator.paginate(
-                Bucket=self.bucket, Prefix=full_prefix,
+                Bucket=self.bucket,
+                Prefix=full_prefix,
                 PaginationConfig={"PageSize": self.page_size},
             ):
                 for item in page.get("Contents", []):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, unrotate_bbox, union_all
+from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, union_all, unrotate_bbox
 from stratigraphy.layers.build import (
     ColumnLayers,
     DraftLayer,
@@ -19,8 +19,8 @@ from stratigraphy.layers.build import (
     surface_y,
 )
 from stratigraphy.layers.columns import (
-    absorb_broken_intervals,
     DepthColumn,
+    absorb_broken_intervals,
     entries_to_columns,
     extend_with_trailing,
     mend_truncated_ends,
@@ -48,35 +48,67 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
     runs = words_to_runs(page.words)
     entries = runs_to_entries(runs)
     columns = absorb_broken_intervals(entries_to_columns(entries), entries)
-    columns = extend_with_trailing(columns, [e for r in runs if (e := trailing_entry(r)) is not None])
+    columns = extend_with_trailing(
+        columns, [e for r in runs if (e := trailing_entry(r)) is not None]
+    )
     columns = mend_truncated_ends(pair_from_to_columns(columns))
-    columns = [c for c in columns
-               if not _is_sample_table(c, runs) and not _is_interval_list(c) and not _is_loose_integers(c)]
+    columns = [
+        c
+        for c in columns
+        if not _is_sample_table(c, runs) and not _is_interval_list(c) and not _is_loose_integers(c)
+    ]
     columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))
     results: list[ColumnLayers] = []
     for column in columns:
         right_limit = min(
-            (other.bbox.x0 for other in columns
-             if other is not column and other.bbox.x0 > column.bbox.x1
-             and other.bbox.vertical_overlap(column.bbox) > 0
-             and len(other.entries) >= min(3, len(column.entries))),
+            (
+                other.bbox.x0
+                for other in columns
+                if other is not column
+                and other.bbox.x0 > column.bbox.x1
+                and other.bbox.vertical_overlap(column.bbox) > 0
+                and len(other.entries) >= min(3, len(column.entries))
+            ),
             default=None,
         )
         # a log stacked below (or above) bounds this column's descriptions
-        below = min((o.bbox.y0 for o in columns if o is not column and o.bbox.y0 > column.bbox.y1
-                     and o.bbox.horizontal_overlap(column.bbox.expand(20, 0)) > 0), default=None)
-        above = max((o.bbox.y1 for o in columns if o is not column and o.bbox.y1 < column.bbox.y0
-                     and o.bbox.horizontal_overlap(column.bbox.expand(20, 0)) > 0), default=None)
-        pool = [r for r in runs
-                if (below is None or r.bbox.cy < below - 0.3 * column.line_height)
-                and (above is None or r.bbox.cy > above)]
+        below = min(
+            (
+                o.bbox.y0
+                for o in columns
+                if o is not column
+                and o.bbox.y0 > column.bbox.y1
+                and o.bbox.horizontal_overlap(column.bbox.expand(20, 0)) > 0
+            ),
+            default=None,
+        )
+        above = max(
+            (
+                o.bbox.y1
+                for o in columns
+                if o is not column
+                and o.bbox.y1 < column.bbox.y0
+                and o.bbox.horizontal_overlap(column.bbox.expand(20, 0)) > 0
+            ),
+            default=None,
+        )
+        pool = [
+            r
+            for r in runs
+            if (below is None or r.bbox.cy < below - 0.3 * column.line_height)
+            and (above is None or r.bbox.cy > above)
+        ]
         built = identified_layers(_with_row_idents(column, runs), runs)
         if built is None:
             desc = description_runs(column, pool, right_limit)
             if not desc and not _rows_carry_text(column):
                 continue
             built = column_to_layers(column, desc, page.segments)
-        text = " ".join(layer.text for layer in built.layers) + " " + " ".join(ln.text for ln in built.lines_above)
+        text = (
+            " ".join(layer.text for layer in built.layers)
+            + " "
+            + " ".join(ln.text for ln in built.lines_above)
+        )
         if not built.layers and not built.lines_above:
             continue
         if material_score(text) == 0:
@@ -99,8 +131,14 @@ def _with_row_idents(column: DepthColumn, runs: list[Run]) -> DepthColumn:
         if entry.ident:
             continue
         e = entry.bbox
-        left = [r for r in runs if len(r.words) == 1 and r.bbox.x1 <= e.x0 and e.x0 - r.bbox.x1 < 20 * h
-                and r.bbox.vertical_overlap(e) >= 0.5 * min(e.height, r.bbox.height)]
+        left = [
+            r
+            for r in runs
+            if len(r.words) == 1
+            and r.bbox.x1 <= e.x0
+            and e.x0 - r.bbox.x1 < 20 * h
+            and r.bbox.vertical_overlap(e) >= 0.5 * min(e.height, r.bbox.height)
+        ]
         if left:
             ident = layer_ident(max(left, key=lambda r: r.bbox.x1).words[0])
             if ident is not None:
@@ -111,7 +149,9 @@ def _with_row_idents(column: DepthColumn, runs: list[Run]) -> DepthColumn:
 
 def _rows_carry_text(column: DepthColumn) -> bool:
     """Most entries print their description on their own row ('0.30 2.10 Firm brown CLAY')."""
-    with_text = sum(1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest))
+    with_text = sum(
+        1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest)
+    )
     return with_text >= max(2, 0.5 * len(column.entries))
 
 
@@ -147,7 +187,11 @@ def _is_interval_list(column: DepthColumn) -> bool:
     if column.kind is not EntryKind.INTERVAL or len(entries) < 3:
         return False
     pairs = list(zip(entries, entries[1:], strict=False))
-    chained = sum(1 for a, b in pairs if a.end is not None and b.start is not None and abs(a.end - b.start) < 0.005)
+    chained = sum(
+        1
+        for a, b in pairs
+        if a.end is not None and b.start is not None and abs(a.end - b.start) < 0.005
+    )
     return chained < 0.3 * len(pairs)
 
 
@@ -176,14 +220,23 @@ def _is_sample_table(column: DepthColumn, runs: list[Run]) -> bool:
     box = column.bbox.expand(2 * h, 0)
     for run in runs:
         r = run.bbox
-        if first.y0 - 5 * h <= r.cy < first.y0 and (r.horizontal_overlap(box) > 0) and _SAMPLE_HEADING.search(run.text):
+        if (
+            first.y0 - 5 * h <= r.cy < first.y0
+            and (r.horizontal_overlap(box) > 0)
+            and _SAMPLE_HEADING.search(run.text)
+        ):
             return True
     # rows that start with a sample id left of the depth: 'P1 | 1.20 | ...'
     labelled = 0
     for entry in column.entries:
         e = entry.bbox
-        left = [r for r in runs if r.bbox.x1 <= e.x0 and e.x0 - r.bbox.x1 < 15 * h
-                and r.bbox.vertical_overlap(e) >= 0.5 * e.height]
+        left = [
+            r
+            for r in runs
+            if r.bbox.x1 <= e.x0
+            and e.x0 - r.bbox.x1 < 15 * h
+            and r.bbox.vertical_overlap(e) >= 0.5 * e.height
+        ]
         if left and _SAMPLE_ID.match(max(left, key=lambda r: r.bbox.x1).text):
             labelled += 1
     return labelled >= max(2, 0.6 * len(column.entries))
@@ -247,8 +300,13 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             # (a long log set in two columns)
             prev = previous_page_last if n == 0 else this_page[-1]
             prev_last = _last_value(prev[0]) if prev else None
-            if (prev is not None and prev_last is not None and first >= prev_last - 1e-6 and first > 0
-                    and not _starts_at_surface(built)):
+            if (
+                prev is not None
+                and prev_last is not None
+                and first >= prev_last - 1e-6
+                and first > 0
+                and not _starts_at_surface(built)
+            ):
                 # the log continues from the previous page
                 prev_layers, prev_regions = prev
                 if above:
@@ -256,12 +314,23 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
                     if tail is not None and tail.end is None:
                         tail.lines.extend(above)
                         tail.end = first
-                        tail.depth_boxes.extend((e.page, b) for e in built.column.entries[:1] for b in e.boxes)
-                    elif tail is not None and tail.end is not None and abs(tail.end - first) < 0.005:
+                        tail.depth_boxes.extend(
+                            (e.page, b) for e in built.column.entries[:1] for b in e.boxes
+                        )
+                    elif (
+                        tail is not None and tail.end is not None and abs(tail.end - first) < 0.005
+                    ):
                         tail.lines.extend(above)  # the rest of a row cut by the page break
                     elif first > prev_last:
-                        prev_layers.append(DraftLayer(prev_last, first, list(above), page.number,
-                                                      [(e.page, b) for e in built.column.entries[:1] for b in e.boxes]))
+                        prev_layers.append(
+                            DraftLayer(
+                                prev_last,
+                                first,
+                                list(above),
+                                page.number,
+                                [(e.page, b) for e in built.column.entries[:1] for b in e.boxes],
+                            )
+                        )
                 elif prev_layers and prev_layers[-1].end is None and built.mode == "boundary":
                     prev_layers[-1].end = first
                 prev_layers.extend(layers)
@@ -271,8 +340,16 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             if above and built.mode == "boundary" and first > 0:
                 start = 0.0
                 entry = built.column.entries[0]
-                layers.insert(0, DraftLayer(start, first, list(above), page.number,
-                                            [(entry.page, b) for b in entry.boxes]))
+                layers.insert(
+                    0,
+                    DraftLayer(
+                        start,
+                        first,
+                        list(above),
+                        page.number,
+                        [(entry.page, b) for b in entry.boxes],
+                    ),
+                )
             bh = (layers, region)
             boreholes.append(bh)
             this_page.append(bh)
@@ -298,7 +375,15 @@ def upright(page: PageContent) -> PageContent:
         box = rotate_bbox(BBox.from_points(s.x0, s.y0, s.x1, s.y1), w, h, r)
         segments.append(Segment(box.x0, box.y0, box.x1, box.y1))
     dw, dh = rotated_size(w, h, r)
-    return replace(page, words=words, segments=tuple(segments), width=dw, height=dh, rotation=0, text_rotation=0)
+    return replace(
+        page,
+        words=words,
+        segments=tuple(segments),
+        width=dw,
+        height=dh,
+        rotation=0,
+        text_rotation=0,
+    )
 
 
 def _to_page_frame(box: BBox, page: PageContent | None) -> BBox:
@@ -321,8 +406,9 @@ def _region(built: ColumnLayers) -> BBox:
     return union_all(boxes)
 
 
-def _finish(drafts: list[DraftLayer], regions: list[tuple[int, BBox]],
-            frames: dict[int, PageContent]) -> DetectedBorehole:
+def _finish(
+    drafts: list[DraftLayer], regions: list[tuple[int, BBox]], frames: dict[int, PageContent]
+) -> DetectedBorehole:
     layers: list[Layer] = []
     for d in drafts:
         lines_on_page = [ln for ln in d.lines if ln.words[0].page == d.page] or d.lines
@@ -334,7 +420,9 @@ def _finish(drafts: list[DraftLayer], regions: list[tuple[int, BBox]],
                 depth=DepthInterval(start, end),
                 description=d.text,
                 page=d.page,
-                description_bbox=_to_page_frame(union_all(ln.bbox for ln in lines_on_page), frames.get(d.page)),
+                description_bbox=_to_page_frame(
+                    union_all(ln.bbox for ln in lines_on_page), frames.get(d.page)
+                ),
                 depth_bboxes=tuple(_to_page_frame(box, frames.get(p)) for p, box in d.depth_boxes),
                 depth_pages=tuple(p for p, _ in d.depth_boxes),
             )

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stratigraphy.geometry import BBox
 from stratigraphy.depths import parse_depth_value
+from stratigraphy.geometry import BBox
 from stratigraphy.layers.columns import DepthColumn
 from stratigraphy.layers.descriptions import join_lines, material_score
 from stratigraphy.layers.entries import Entry, EntryKind
@@ -73,7 +73,9 @@ def _lines(column: DepthColumn, runs: list[Run], with_rest: bool = True) -> list
 def _is_inline(column: DepthColumn, lines: list[Line]) -> bool:
     if column.kind is EntryKind.INTERVAL:
         return True
-    with_text = sum(1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest))
+    with_text = sum(
+        1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest)
+    )
     if with_text >= max(2, 0.5 * len(column.entries)):
         return True
     h = column.line_height
@@ -81,7 +83,9 @@ def _is_inline(column: DepthColumn, lines: list[Line]) -> bool:
         1 for e in column.entries if any(abs(line.bbox.cy - e.bbox.cy) <= 0.5 * h for line in lines)
     )
     first = column.entries[0].bbox
-    above = [ln for ln in lines if ln.bbox.cy < first.cy - 0.5 * h and first.y0 - ln.bbox.y1 <= 3 * h]
+    above = [
+        ln for ln in lines if ln.bbox.cy < first.cy - 0.5 * h and first.y0 - ln.bbox.y1 <= 3 * h
+    ]
     return aligned >= max(2, 0.6 * len(column.entries)) and not above
 
 
@@ -175,7 +179,9 @@ def _boxes(*entries: Entry | None) -> list[tuple[int, BBox]]:
     return [(e.page, box) for e in entries if e is not None for box in e.boxes]
 
 
-def _row_tops(column: DepthColumn, lines: list[Line], segments: tuple[Segment, ...] | list[Segment]) -> list[float]:
+def _row_tops(
+    column: DepthColumn, lines: list[Line], segments: tuple[Segment, ...] | list[Segment]
+) -> list[float]:
     """Top of each entry's row: the ruling line above it in a ruled table, else its first line."""
     entries = column.entries
     h = column.line_height
@@ -185,8 +191,10 @@ def _row_tops(column: DepthColumn, lines: list[Line], segments: tuple[Segment, .
     x0 = min(ln.bbox.x0 for ln in lines)
     x1 = max(ln.bbox.x1 for ln in lines)
     rules = sorted(
-        (s.y0 + s.y1) / 2 for s in segments
-        if s.is_horizontal and min(max(s.x0, s.x1), x1) - max(min(s.x0, s.x1), x0) >= 0.5 * (x1 - x0)
+        (s.y0 + s.y1) / 2
+        for s in segments
+        if s.is_horizontal
+        and min(max(s.x0, s.x1), x1) - max(min(s.x0, s.x1), x0) >= 0.5 * (x1 - x0)
     )
     if len(rules) < 2:
         return tops
@@ -198,8 +206,9 @@ def _row_tops(column: DepthColumn, lines: list[Line], segments: tuple[Segment, .
     return tops
 
 
-def column_to_layers(column: DepthColumn, runs: list[Run],
-                     segments: tuple[Segment, ...] | list[Segment] = ()) -> ColumnLayers:
+def column_to_layers(
+    column: DepthColumn, runs: list[Run], segments: tuple[Segment, ...] | list[Segment] = ()
+) -> ColumnLayers:
     """Assign the description lines beside a depth column to its depth intervals.
 
     ``segments`` are the page's ruling lines: in a ruled table a row starts at its ruling
@@ -225,14 +234,23 @@ def column_to_layers(column: DepthColumn, runs: list[Run],
         above = [ln for ln in lines if ln.bbox.cy < tops[0]]
         layers: list[DraftLayer] = []
         last_text = " ".join(ln.text for ln in groups[-1])
-        if (column.kind is EntryKind.VALUE and entries[0].value > 0 and len(entries) >= 2
-                and all(groups) and not _END_OF_HOLE.search(last_text)):
+        if (
+            column.kind is EntryKind.VALUE
+            and entries[0].value > 0
+            and len(entries) >= 2
+            and all(groups)
+            and not _END_OF_HOLE.search(last_text)
+        ):
             # every row, the last included, has a description and the first value is not the
             # surface: the values are the rows' bottom depths ('Tiefe bis', 'jusqu'à')
             for i, entry in enumerate(entries):
                 prev = entries[i - 1] if i else None
                 group = sorted(groups[i], key=lambda ln: ln.bbox.cy)
-                layers.append(DraftLayer(prev.value if prev else 0.0, entry.value, group, page, _boxes(prev, entry)))
+                layers.append(
+                    DraftLayer(
+                        prev.value if prev else 0.0, entry.value, group, page, _boxes(prev, entry)
+                    )
+                )
             return ColumnLayers(column, layers, _chain(above, tops[0], h, True), "inline-bottom")
         for i, entry in enumerate(entries):
             group = sorted(groups[i], key=lambda ln: ln.bbox.cy)
@@ -246,11 +264,22 @@ def column_to_layers(column: DepthColumn, runs: list[Run],
                 if body:
                     # 'Fin du sondage à -8.50 m' under the last row gives its bottom
                     end = end_of_hole([ln for ln in lines if ln.bbox.cy >= tops[i]], entry.value, h)
-                    layers.append(DraftLayer(entry.value, end[0] if end else None, body, page,
-                                             _boxes(entry) + ([(page, end[1])] if end else [])))
+                    layers.append(
+                        DraftLayer(
+                            entry.value,
+                            end[0] if end else None,
+                            body,
+                            page,
+                            _boxes(entry) + ([(page, end[1])] if end else []),
+                        )
+                    )
                 break
             if group:
-                layers.append(DraftLayer(entry.value, nxt.value if nxt else None, group, page, _boxes(entry, nxt)))
+                layers.append(
+                    DraftLayer(
+                        entry.value, nxt.value if nxt else None, group, page, _boxes(entry, nxt)
+                    )
+                )
         return ColumnLayers(column, layers, _chain(above, tops[0], h, True), "inline")
 
     bounds = [e.bbox.cy for e in entries]
@@ -273,13 +302,26 @@ def column_to_layers(column: DepthColumn, runs: list[Run],
     for i in range(len(entries) - 1):
         group = sorted(groups[i + 1], key=lambda ln: ln.bbox.cy)
         if group:
-            layers.append(DraftLayer(entries[i].value, entries[i + 1].value, group, page,
-                                     _boxes(entries[i], entries[i + 1])))
+            layers.append(
+                DraftLayer(
+                    entries[i].value,
+                    entries[i + 1].value,
+                    group,
+                    page,
+                    _boxes(entries[i], entries[i + 1]),
+                )
+            )
     if below:
         end = end_of_hole(groups[-1], entries[-1].value, h)
         body = _before_end_of_hole(sorted(below, key=lambda ln: ln.bbox.cy))
         if body:
-            layers.append(DraftLayer(entries[-1].value, end[0] if end else None,
-                                     sorted(body, key=lambda ln: ln.bbox.cy), page,
-                                     _boxes(entries[-1]) + ([(page, end[1])] if end else [])))
+            layers.append(
+                DraftLayer(
+                    entries[-1].value,
+                    end[0] if end else None,
+                    sorted(body, key=lambda ln: ln.bbox.cy),
+                    page,
+                    _boxes(entries[-1]) + ([(page, end[1])] if end else []),
+                )
+            )
     return ColumnLayers(column, layers, sorted(above, key=lambda ln: ln.bbox.cy), "boundary")

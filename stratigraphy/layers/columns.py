@@ -49,7 +49,8 @@ def _alignment(group: list[Entry], box: BBox) -> float:
         abs(_median([e.bbox.x1 for e in recent]) - box.x1),
         abs(_median([e.bbox.x0 for e in recent]) - box.x0),
         abs(_median([e.bbox.cx for e in recent]) - box.cx),
-        abs(last.x1 - box.x1), abs(last.x0 - box.x0),
+        abs(last.x1 - box.x1),
+        abs(last.x0 - box.x0),
     )
 
 
@@ -90,12 +91,14 @@ def restore_lost_points(group: list[Entry]) -> list[Entry]:
         if e.value < 10:
             continue
         prev = max((x.value for x in out[:i] if x.decimals), default=0.0)
-        nxt = min((x.value for x in out[i + 1:] if x.decimals and x.value > prev), default=None)
+        nxt = min((x.value for x in out[i + 1 :] if x.decimals and x.value > prev), default=None)
         if nxt is None and i == len(out) - 1 and i >= 2 and e.value >= 100:
             # the last value (often the final depth) printed '600' for '6.00'
             places = _usual_places(out)
-            candidate = e.value / 10 ** places if places else None
-            if candidate is not None and prev < candidate <= prev + max(20.0, 3 * (prev - out[0].value)):
+            candidate = e.value / 10**places if places else None
+            if candidate is not None and prev < candidate <= prev + max(
+                20.0, 3 * (prev - out[0].value)
+            ):
                 out[i] = replace(e, start=candidate, decimals=True)
             continue
         if nxt is None or prev < e.value < nxt:
@@ -190,8 +193,10 @@ def is_section_numbering(entries: list[Entry] | tuple[Entry, ...]) -> bool:
         return False
     steps = list(zip(numbers, numbers[1:], strict=False))
     following = sum(
-        1 for a, b in steps
-        if a is not None and b is not None
+        1
+        for a, b in steps
+        if a is not None
+        and b is not None
         and ((b[0] == a[0] and b[1] == a[1] + 1) or (b[0] == a[0] + 1 and b[1] in (0, 1)))
     )
     return following >= 0.7 * len(steps)
@@ -219,8 +224,11 @@ def entries_to_columns(entries: list[Entry], min_entries: int = 2) -> list[Depth
         kept = _longest_increasing(restore_lost_points(group))
         if len(kept) < min_entries or len(kept) < 0.6 * len(group):
             continue
-        if (kept[0].kind is EntryKind.VALUE and len(kept) < 4
-                and sum(e.decimals for e in kept) < 0.5 * len(kept)):
+        if (
+            kept[0].kind is EntryKind.VALUE
+            and len(kept) < 4
+            and sum(e.decimals for e in kept) < 0.5 * len(kept)
+        ):
             continue  # a few whole numbers: too weak to be a depth column (OCR noise, labels)
         if is_scale_ticks(kept) or is_section_numbering(kept):
             continue
@@ -266,9 +274,13 @@ def absorb_broken_intervals(columns: list[DepthColumn], entries: list[Entry]) ->
                     continue
                 for i in range(len(rows) - 1):
                     above, below = rows[i], rows[i + 1]
-                    if (above.bbox.cy < e.bbox.cy < below.bbox.cy and above.end is not None
-                            and abs(e.value - above.end) < 0.005 and below.start is not None
-                            and below.start > e.value):
+                    if (
+                        above.bbox.cy < e.bbox.cy < below.bbox.cy
+                        and above.end is not None
+                        and abs(e.value - above.end) < 0.005
+                        and below.start is not None
+                        and below.start > e.value
+                    ):
                         rows.insert(i + 1, replace(e, kind=EntryKind.INTERVAL, end=below.start))
                         break
         out.append(DepthColumn(tuple(rows)))
@@ -289,15 +301,29 @@ def pair_from_to_columns(columns: list[DepthColumn]) -> list[DepthColumn]:
             merged: list[Entry] = []
             for a in left.entries:
                 partner = next(
-                    (b for b in right.entries
-                     if a.bbox.vertical_overlap(b.bbox) >= 0.5 * min(a.bbox.height, b.bbox.height)),
+                    (
+                        b
+                        for b in right.entries
+                        if a.bbox.vertical_overlap(b.bbox)
+                        >= 0.5 * min(a.bbox.height, b.bbox.height)
+                    ),
                     None,
                 )
                 if partner is None or partner.value <= a.value:
                     break
                 merged.append(
-                    Entry(EntryKind.INTERVAL, a.value, partner.value, a.bbox.union(partner.bbox), a.page,
-                          partner.run, partner.rest, a.decimals, a.negative, (a.bbox, partner.bbox))
+                    Entry(
+                        EntryKind.INTERVAL,
+                        a.value,
+                        partner.value,
+                        a.bbox.union(partner.bbox),
+                        a.page,
+                        partner.run,
+                        partner.rest,
+                        a.decimals,
+                        a.negative,
+                        (a.bbox, partner.bbox),
+                    )
                 )
             if len(merged) == len(left.entries) and len(merged) >= 0.8 * len(right.entries):
                 out.remove(left)

@@ -11,20 +11,102 @@ from stratigraphy.model import Word
 
 MATERIAL_WORDS = (
     # German
-    "kies", "sand", "silt", "ton", "lehm", "humus", "mutterboden", "moräne", "morane", "fels",
-    "mergel", "molasse", "schiefer", "kalk", "auffüllung", "steine", "blöcke", "kiesig",
-    "sandig", "siltig", "tonig", "lehmig", "torf", "erde", "schotter", "kakirit", "grau", "braun",
-    "asphalt", "beton", "belag", "koffer", "oberboden", "gestein", "geröll", "gehängeschutt",
-    "enrobé", "bitume", "béton", "asfalto", "calcestruzzo", "concrete", "tarmac",
+    "kies",
+    "sand",
+    "silt",
+    "ton",
+    "lehm",
+    "humus",
+    "mutterboden",
+    "moräne",
+    "morane",
+    "fels",
+    "mergel",
+    "molasse",
+    "schiefer",
+    "kalk",
+    "auffüllung",
+    "steine",
+    "blöcke",
+    "kiesig",
+    "sandig",
+    "siltig",
+    "tonig",
+    "lehmig",
+    "torf",
+    "erde",
+    "schotter",
+    "kakirit",
+    "grau",
+    "braun",
+    "asphalt",
+    "beton",
+    "belag",
+    "koffer",
+    "oberboden",
+    "gestein",
+    "geröll",
+    "gehängeschutt",
+    "enrobé",
+    "bitume",
+    "béton",
+    "asfalto",
+    "calcestruzzo",
+    "concrete",
+    "tarmac",
     # French
-    "gravier", "sable", "limon", "argile", "remblai", "terre", "moraine", "marne", "grès",
-    "calcaire", "blocs", "graveleux", "sableux", "limoneux", "argileux", "galets", "roche",
+    "gravier",
+    "sable",
+    "limon",
+    "argile",
+    "remblai",
+    "terre",
+    "moraine",
+    "marne",
+    "grès",
+    "calcaire",
+    "blocs",
+    "graveleux",
+    "sableux",
+    "limoneux",
+    "argileux",
+    "galets",
+    "roche",
     # Italian
-    "ghiaia", "sabbia", "limo", "argilla", "riporto", "terreno", "morena", "marna", "arenaria",
-    "calcare", "ciottoli", "blocchi", "sabbioso", "limoso", "argilloso", "ghiaioso",
+    "ghiaia",
+    "sabbia",
+    "limo",
+    "argilla",
+    "riporto",
+    "terreno",
+    "morena",
+    "marna",
+    "arenaria",
+    "calcare",
+    "ciottoli",
+    "blocchi",
+    "sabbioso",
+    "limoso",
+    "argilloso",
+    "ghiaioso",
     # English
-    "gravel", "silt", "clay", "topsoil", "till", "marl", "sandstone", "limestone", "boulders",
-    "cobbles", "made ground", "fill", "peat", "rock", "sandy", "silty", "clayey",
+    "gravel",
+    "silt",
+    "clay",
+    "topsoil",
+    "till",
+    "marl",
+    "sandstone",
+    "limestone",
+    "boulders",
+    "cobbles",
+    "made ground",
+    "fill",
+    "peat",
+    "rock",
+    "sandy",
+    "silty",
+    "clayey",
 )
 _MATERIAL_RE = re.compile("|".join(re.escape(w) for w in MATERIAL_WORDS), re.IGNORECASE)
 # rows that are not part of a layer description
@@ -47,7 +129,9 @@ def is_description_run(run: Run) -> bool:
     return run.has_letters and not _NOT_DESCRIPTION.match(run.text)
 
 
-def description_runs(column: DepthColumn, runs: list[Run], right_limit: float | None = None) -> list[Run]:
+def description_runs(
+    column: DepthColumn, runs: list[Run], right_limit: float | None = None
+) -> list[Run]:
     """Runs of the description column of ``column``: to its right, its left, or under its entries.
 
     Description lines are left-aligned: on a side, the column is the cluster of run starts
@@ -59,22 +143,31 @@ def description_runs(column: DepthColumn, runs: list[Run], right_limit: float | 
     entry_runs = {id(e.run) for e in column.entries}
     span = max(box.height, 10 * h)
     candidates = [
-        r for r in runs
-        if id(r) not in entry_runs and is_description_run(r)
+        r
+        for r in runs
+        if id(r) not in entry_runs
+        and is_description_run(r)
         and box.y0 - span <= r.bbox.cy <= box.y1 + span
     ]
     tol = 1.5 * h
     pools = {
-        "right": [r for r in candidates if r.bbox.x0 >= box.x1 - 0.5 * h
-                  and (right_limit is None or r.bbox.x0 < right_limit)],
+        "right": [
+            r
+            for r in candidates
+            if r.bbox.x0 >= box.x1 - 0.5 * h and (right_limit is None or r.bbox.x0 < right_limit)
+        ],
         "left": [r for r in candidates if r.bbox.x1 <= box.x0 + 0.5 * h],
         # descriptions printed on the lines under each depth ('0.30 - 1.60 m' / 'Kies, sandig')
-        "below": [r for r in candidates if abs(r.bbox.x0 - box.x0) <= tol and r.bbox.x1 > box.x1 - 0.5 * h]
-        if column.kind is EntryKind.INTERVAL else [],
+        "below": [
+            r for r in candidates if abs(r.bbox.x0 - box.x0) <= tol and r.bbox.x1 > box.x1 - 0.5 * h
+        ]
+        if column.kind is EntryKind.INTERVAL
+        else [],
     }
     below = pools.pop("below")
     under = sum(
-        1 for e in column.entries
+        1
+        for e in column.entries
         if any(0 <= r.bbox.y0 - e.bbox.y1 <= h and abs(r.bbox.x0 - e.bbox.x0) <= tol for r in below)
     )
     if below and under >= 0.6 * len(column.entries):
@@ -123,8 +216,9 @@ def _row_tails(chosen: list[Run], pool: list[Run], h: float) -> list[Run]:
         if id(run) in taken or run.bbox.x0 >= right:
             continue
         for head in chosen + tails:
-            if (0 < run.bbox.x0 - head.bbox.x1 <= 4 * h
-                    and run.bbox.vertical_overlap(head.bbox) >= 0.5 * min(run.bbox.height, head.bbox.height)):
+            if 0 < run.bbox.x0 - head.bbox.x1 <= 4 * h and run.bbox.vertical_overlap(
+                head.bbox
+            ) >= 0.5 * min(run.bbox.height, head.bbox.height):
                 tails.append(run)
                 taken.add(id(run))
                 break

@@ -97,10 +97,10 @@ def _restore_end_point(text: str) -> str:
     places = len(match.group(2))
     digits = match.group(3)
     start = float(re.findall(r"\d{1,3}[.,]\d{1,2}", match.group(1))[0].replace(",", "."))
-    if len(digits) <= places or float(digits) / 10 ** places <= start:
+    if len(digits) <= places or float(digits) / 10**places <= start:
         return text
     sep = "," if "," in match.group(1) else "."
-    return f"{match.group(1)}{digits[:-places]}{sep}{digits[-places:]}{text[match.end():]}"
+    return f"{match.group(1)}{digits[:-places]}{sep}{digits[-places:]}{text[match.end() :]}"
 
 
 def _restore_dash(text: str) -> str:
@@ -109,7 +109,7 @@ def _restore_dash(text: str) -> str:
     if match:
         a, b = (float(g.replace(",", ".")) for g in (match.group(1), match.group(3)))
         if b > a:
-            text = f"{match.group(1)}-{text[match.end(1) + 1:]}"
+            text = f"{match.group(1)}-{text[match.end(1) + 1 :]}"
     return text
 
 
@@ -123,8 +123,10 @@ def _without_approx(run: Run) -> Run:
     words = run.words
     if len(words) >= 3 and _TO_PREFIX.match(words[0].text) and _APPROX.match(words[1].text):
         return Run(words[2:])
-    if len(words) >= 2 and (_APPROX.match(words[0].text) or (
-            _TO_PREFIX.match(words[0].text) and parse_depth_value(words[1].text) is not None)):
+    if len(words) >= 2 and (
+        _APPROX.match(words[0].text)
+        or (_TO_PREFIX.match(words[0].text) and parse_depth_value(words[1].text) is not None)
+    ):
         return Run(words[1:])  # 'bis 2.50 m', 'à 2.50 m', 'm 2,50' (unit first)
     return run
 
@@ -142,7 +144,11 @@ def _interval_entry(run: Run) -> Entry | None:
     rest = run.words[n:]
     scale = 1.0
     rest = _drop_depth_reference(rest)
-    if rest and re.fullmatch(r"cm[.:,]?", rest[0].text, re.IGNORECASE) and interval.end < MAX_CENTIMETRES:
+    if (
+        rest
+        and re.fullmatch(r"cm[.:,]?", rest[0].text, re.IGNORECASE)
+        and interval.end < MAX_CENTIMETRES
+    ):
         # a soil profile in centimetres: '30 - 75 cm Bv: Lehm ...'
         words, rest, scale = run.words[: n + 1], rest[1:], 0.01
     elif rest and _OTHER_UNIT.match(rest[0].text):
@@ -150,9 +156,14 @@ def _interval_entry(run: Run) -> Entry | None:
     while rest and re.fullmatch(r"[:;,.\u2010-\u2014-]+", rest[0].text):
         rest = rest[1:]  # 'De 0.40 à 1.70 m : limon' -> 'limon'
     return Entry(
-        EntryKind.INTERVAL, round(interval.start * scale, 4), round(interval.end * scale, 4),
+        EntryKind.INTERVAL,
+        round(interval.start * scale, 4),
+        round(interval.end * scale, 4),
         union_all(w.bbox for w in words),
-        run.page, run, tuple(rest), has_explicit_decimals(match.group(0)),
+        run.page,
+        run,
+        tuple(rest),
+        has_explicit_decimals(match.group(0)),
         negative=bool(re.match(r"^[-\u2010-\u2014\u2212]", text)),
     )
 
@@ -169,7 +180,7 @@ def _drop_depth_reference(rest: tuple[Word, ...]) -> tuple[Word, ...]:
     match = _DEPTH_REF.match(" ".join(w.text for w in rest))
     if match is None:
         return rest
-    return rest[_consumed_words(Run(rest), match.end()):]
+    return rest[_consumed_words(Run(rest), match.end()) :]
 
 
 def _drop_elevation(rest: tuple[Word, ...]) -> tuple[Word, ...]:
@@ -189,7 +200,10 @@ def _drop_elevation(rest: tuple[Word, ...]) -> tuple[Word, ...]:
 
 def _lost_point(whole: Word, cents: Word) -> bool:
     """'-1' and '60' close together: a depth whose decimal point the OCR dropped."""
-    if not (re.fullmatch(r"[-\u2010-\u2014\u2212]?\d{1,3}", whole.text) and re.fullmatch(r"\d{2}", cents.text)):
+    if not (
+        re.fullmatch(r"[-\u2010-\u2014\u2212]?\d{1,3}", whole.text)
+        and re.fullmatch(r"\d{2}", cents.text)
+    ):
         return False
     gap = cents.bbox.x0 - whole.bbox.x1
     return 0 <= gap <= 1.6 * max(whole.bbox.height, cents.bbox.height)
@@ -224,8 +238,14 @@ def _value_entry(run: Run) -> Entry | None:
         return None  # a row of numbers (test values, remarks), not a depth entry
     token = " ".join(w.text for w in words[:n])
     return Entry(
-        EntryKind.VALUE, value, None, union_all(w.bbox for w in words[:n]), run.page, run,
-        tuple(rest), has_explicit_decimals(token),
+        EntryKind.VALUE,
+        value,
+        None,
+        union_all(w.bbox for w in words[:n]),
+        run.page,
+        run,
+        tuple(rest),
+        has_explicit_decimals(token),
         # a minus glued to the number; a free-standing dash is a leader or tick mark
         negative=bool(re.match(r"^[-\u2010-\u2014\u2212]\d", first.text)),
     )
@@ -266,8 +286,16 @@ def _open_start_entry(run: Run) -> Entry | None:
         rest = rest[1:]
     if rest and (_OTHER_UNIT.match(rest[0].text) or parse_depth_value(rest[0].text) is not None):
         return None
-    return Entry(EntryKind.INTERVAL, value, None, union_all(w.bbox for w in words[:n]), run.page, run,
-                 tuple(rest), True)
+    return Entry(
+        EntryKind.INTERVAL,
+        value,
+        None,
+        union_all(w.bbox for w in words[:n]),
+        run.page,
+        run,
+        tuple(rest),
+        True,
+    )
 
 
 def run_to_entry(run: Run) -> Entry | None:
@@ -301,5 +329,13 @@ def trailing_entry(run: Run) -> Entry | None:
     value = parse_depth_value(words[n - 1].text)
     if value is None or parse_depth_value(words[n - 2].text) is not None:
         return None
-    return Entry(EntryKind.VALUE, value, None, words[n - 1].bbox, run.page, run, (),
-                 has_explicit_decimals(words[n - 1].text))
+    return Entry(
+        EntryKind.VALUE,
+        value,
+        None,
+        words[n - 1].bbox,
+        run.page,
+        run,
+        (),
+        has_explicit_decimals(words[n - 1].text),
+    )

@@ -17,10 +17,20 @@ def _join_split_labels(runs: list[Run], idents: set[str], exclude: set[int], h: 
     """A label '1)' standing apart from its text on the same row starts that text's run."""
     out = list(runs)
     for label in runs:
-        if id(label) in exclude or len(label.words) != 1 or layer_ident(label.words[0]) not in idents:
+        if (
+            id(label) in exclude
+            or len(label.words) != 1
+            or layer_ident(label.words[0]) not in idents
+        ):
             continue
-        beside = [r for r in out if r is not label and r.has_letters and 0 <= r.bbox.x0 - label.bbox.x1 <= 3 * h
-                  and r.bbox.vertical_overlap(label.bbox) >= 0.5 * min(r.bbox.height, label.bbox.height)]
+        beside = [
+            r
+            for r in out
+            if r is not label
+            and r.has_letters
+            and 0 <= r.bbox.x0 - label.bbox.x1 <= 3 * h
+            and r.bbox.vertical_overlap(label.bbox) >= 0.5 * min(r.bbox.height, label.bbox.height)
+        ]
         if beside:
             text = min(beside, key=lambda r: r.bbox.x0)
             out.remove(text)
@@ -28,12 +38,18 @@ def _join_split_labels(runs: list[Run], idents: set[str], exclude: set[int], h: 
     return out
 
 
-def _blocks(runs: list[Run], idents: set[str], exclude: set[int], h: float) -> dict[str, list[Line]]:
+def _blocks(
+    runs: list[Run], idents: set[str], exclude: set[int], h: float
+) -> dict[str, list[Line]]:
     """Description lines per identifier: the labelled run and the lines that follow it."""
     runs = _join_split_labels(runs, idents, exclude, h)
     starts = [
-        r for r in runs
-        if id(r) not in exclude and len(r.words) > 1 and layer_ident(r.words[0]) in idents and r.has_letters
+        r
+        for r in runs
+        if id(r) not in exclude
+        and len(r.words) > 1
+        and layer_ident(r.words[0]) in idents
+        and r.has_letters
     ]
     found: dict[str, list[Line]] = {}
     for start in starts:
@@ -44,8 +60,14 @@ def _blocks(runs: list[Run], idents: set[str], exclude: set[int], h: float) -> d
         lines = [Line(start.words[1:])]
         edge = start.bbox.y1
         followers = sorted(
-            (r for r in runs if id(r) not in exclude and r is not start and r.bbox.cy > start.bbox.cy
-             and min(abs(r.bbox.x0 - text_x0), abs(r.bbox.x0 - start.bbox.x0)) <= 1.5 * h),
+            (
+                r
+                for r in runs
+                if id(r) not in exclude
+                and r is not start
+                and r.bbox.cy > start.bbox.cy
+                and min(abs(r.bbox.x0 - text_x0), abs(r.bbox.x0 - start.bbox.x0)) <= 1.5 * h
+            ),
             key=lambda r: r.bbox.cy,
         )
         for row in rows_of(followers):
@@ -65,7 +87,9 @@ def identified_layers(column: DepthColumn, runs: list[Run]) -> ColumnLayers | No
     if len(idents) < max(2, 0.6 * len(entries)):
         return None
     exclude = {id(e.run) for e in entries}
-    labels = {i for r in runs if id(r) not in exclude and (i := layer_ident(r.words[0])) is not None}
+    labels = {
+        i for r in runs if id(r) not in exclude and (i := layer_ident(r.words[0])) is not None
+    }
     blocks = _blocks(runs, idents | labels, exclude, column.line_height)
     if sum(1 for i in idents if i in blocks) < 0.6 * len(idents):
         return None

@@ -67,7 +67,9 @@ def _same_row(a: BBox, b: BBox) -> bool:
 def words_to_runs(words: list[Word] | tuple[Word, ...]) -> list[Run]:
     """Chain the horizontal words of one page into runs (sorted top to bottom, left to right)."""
     chains: list[list[Word]] = []
-    for word in sorted((w for w in words if is_horizontal(w) and w.text.strip()), key=lambda w: w.bbox.x0):
+    for word in sorted(
+        (w for w in words if is_horizontal(w) and w.text.strip()), key=lambda w: w.bbox.x0
+    ):
         best: list[Word] | None = None
         best_gap = 0.0
         for chain in chains:
@@ -81,9 +83,15 @@ def words_to_runs(words: list[Word] | tuple[Word, ...]) -> list[Run]:
             gap = word.bbox.x0 - last.bbox.x1
             limit = GAP_FACTOR * hi
             # OCR sometimes stretches a word's box over its neighbours on the same line
-            stretched = (gap < -0.5 * word.bbox.height and word.conf is not None and word.line == last.line
-                         and last.bbox.x0 < word.bbox.x0)
-            if (-0.5 * word.bbox.height <= gap <= limit or stretched) and (best is None or gap < best_gap):
+            stretched = (
+                gap < -0.5 * word.bbox.height
+                and word.conf is not None
+                and word.line == last.line
+                and last.bbox.x0 < word.bbox.x0
+            )
+            if (-0.5 * word.bbox.height <= gap <= limit or stretched) and (
+                best is None or gap < best_gap
+            ):
                 best, best_gap = chain, gap
         if best is None:
             chains.append([word])

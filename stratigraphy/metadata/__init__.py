@@ -27,7 +27,14 @@ from stratigraphy.metadata.snippets import (
     page_phrases,
     right_neighbour,
 )
-from stratigraphy.model import BoreholeMetadata, Coordinates, Elevation, Groundwater, Located, PageContent
+from stratigraphy.model import (
+    BoreholeMetadata,
+    Coordinates,
+    Elevation,
+    Groundwater,
+    Located,
+    PageContent,
+)
 
 __all__ = ["Region", "extract_metadata"]
 
@@ -51,7 +58,9 @@ TOTAL_LABEL = (
     r"prof\.\s*(?:finale|totale)|profondit[àa]\s+(?:finale|totale)|final\s+depth|total\s+depth|"
     r"fin\s+du\s+forage|end\s+of\s+(?:hole|borehole))"
 )
-TOTAL_DEPTH_RE = re.compile(TOTAL_LABEL + r"\D{0,25}?[-–]?\s?(\d{1,4}(?:[.,]\d{1,2})?)\s?m\b", re.IGNORECASE)
+TOTAL_DEPTH_RE = re.compile(
+    TOTAL_LABEL + r"\D{0,25}?[-–]?\s?(\d{1,4}(?:[.,]\d{1,2})?)\s?m\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +76,14 @@ class _Candidate:
 
 
 _ANY_LABEL_RE = re.compile(
-    "|".join(r.pattern for r in (coords.LABEL_RE, elev.LABEL_RE, names.LABEL_RE, DRILL_DATE_RE,
-                                 GENERIC_DATE_RE)) + "|" + TOTAL_LABEL + "|" + gw.LABEL_RE.pattern,
+    "|".join(
+        r.pattern
+        for r in (coords.LABEL_RE, elev.LABEL_RE, names.LABEL_RE, DRILL_DATE_RE, GENERIC_DATE_RE)
+    )
+    + "|"
+    + TOTAL_LABEL
+    + "|"
+    + gw.LABEL_RE.pattern,
     re.IGNORECASE,
 )
 
@@ -104,11 +119,15 @@ def _distance(box: BBox, page: int, region: Region | None) -> float:
     return dx + 0.3 * dy
 
 
-def _own(cands: list[tuple[float, float, _Candidate]],
-         others: Sequence[Region]) -> list[tuple[float, float, _Candidate]]:
+def _own(
+    cands: list[tuple[float, float, _Candidate]], others: Sequence[Region]
+) -> list[tuple[float, float, _Candidate]]:
     """The candidates not nearer another borehole's log than this one's (all, if none is)."""
-    kept = [c for c in cands
-            if not any(_distance(c[2].bbox, c[2].snippet.page, o) < c[1] for o in others)]
+    kept = [
+        c
+        for c in cands
+        if not any(_distance(c[2].bbox, c[2].snippet.page, o) < c[1] for o in others)
+    ]
     return kept or cands
 
 
@@ -120,8 +139,12 @@ def _best(cands: Iterable[tuple[float, float, _Candidate]]) -> _Candidate | None
 def _material_below(box: BBox, words: Sequence[Snippet]) -> int:
     """Material words in a window below the box: evidence that a label heads a log."""
     window = BBox(box.x0 - 60, box.y1, box.x1 + 160, box.y1 + 120)
-    return sum(1 for s in words for w in s.words
-               if window.contains_point(w.bbox.cx, w.bbox.cy) and MATERIAL_RE.search(w.text))
+    return sum(
+        1
+        for s in words
+        for w in s.words
+        if window.contains_point(w.bbox.cx, w.bbox.cy) and MATERIAL_RE.search(w.text)
+    )
 
 
 def extract_metadata(
@@ -163,6 +186,7 @@ def extract_metadata(
 
             def dist_of(start: int, end: int, variant: Snippet = variant) -> float:
                 return _distance(variant.span_bbox(start, end), page_no, region)
+
             # coordinates
             cm = coords.find_coordinates(text)
             if cm is not None:
@@ -175,7 +199,9 @@ def extract_metadata(
             if em is not None and (not joined or em.labelled or em.with_unit):
                 own = phrase.text
                 above = above_neighbour(phrase, phrases)
-                other = elev.is_other_level(text) or (above is not None and elev.is_other_level(above.text))
+                other = elev.is_other_level(text) or (
+                    above is not None and elev.is_other_level(above.text)
+                )
                 score = 2.0 * em.labelled + 1.0 * em.with_unit - 3.0 * other
                 score += 0.5 * min(4, _material_below(variant.span_bbox(em.start, em.end), phrases))
                 if joined and not (elev.LABEL_RE.search(own) or elev.UNIT_ANYWHERE_RE.search(own)):
@@ -207,20 +233,32 @@ def extract_metadata(
                     depth_c.append((1.0, dist_of(tm.start(1), tm.end(1)), value))
 
     if others:
-        coord_c, elev_c, name_c, date_c = (_own(c, others) for c in (coord_c, elev_c, name_c, date_c))
+        coord_c, elev_c, name_c, date_c = (
+            _own(c, others) for c in (coord_c, elev_c, name_c, date_c)
+        )
     coordinates = None
     best = _best(coord_c)
     if best is not None:
         cm = coord_values[id(best)]
-        coordinates = Coordinates(cm.east, cm.north, cm.system, best.snippet.page, _back(best.bbox, best.snippet.page, frames))
+        coordinates = Coordinates(
+            cm.east,
+            cm.north,
+            cm.system,
+            best.snippet.page,
+            _back(best.bbox, best.snippet.page, frames),
+        )
     elevation = None
     best = _best(elev_c)
     if best is not None:
-        elevation = Elevation(elev_values[id(best)], best.snippet.page, _back(best.bbox, best.snippet.page, frames))
+        elevation = Elevation(
+            elev_values[id(best)], best.snippet.page, _back(best.bbox, best.snippet.page, frames)
+        )
     name = None
     best = _best(name_c)
     if best is not None:
-        name = Located(name_values[id(best)], best.snippet.page, _back(best.bbox, best.snippet.page, frames))
+        name = Located(
+            name_values[id(best)], best.snippet.page, _back(best.bbox, best.snippet.page, frames)
+        )
     drilling_date = None
     best = _best(date_c)
     if best is not None:
@@ -229,7 +267,9 @@ def extract_metadata(
 
     meta = BoreholeMetadata(name, coordinates, elevation, drilling_date, total_depth)
     water = tuple(
-        replace(g, bbox=_back(g.bbox, g.page, frames)) if g.bbox is not None and g.page is not None else g
+        replace(g, bbox=_back(g.bbox, g.page, frames))
+        if g.bbox is not None and g.page is not None
+        else g
         for g in _groundwater(phrases, region)
     )
     return meta, water
@@ -286,13 +326,21 @@ def _groundwater(phrases: Sequence[Snippet], region: Region | None) -> tuple[Gro
     readings: list[Groundwater] = []
     seen: set[tuple[float, str | None]] = set()
 
-    def add(depth: float | None, date: str | None, elevation: float | None, snippet: Snippet,
-            start: int, end: int) -> None:
+    def add(
+        depth: float | None,
+        date: str | None,
+        elevation: float | None,
+        snippet: Snippet,
+        start: int,
+        end: int,
+    ) -> None:
         key = (round(depth or -1.0, 2), date)
         if key in seen:
             return
         seen.add(key)
-        readings.append(Groundwater(depth, date, elevation, snippet.page, snippet.span_bbox(start, end)))
+        readings.append(
+            Groundwater(depth, date, elevation, snippet.page, snippet.span_bbox(start, end))
+        )
 
     for phrase in phrases:
         if not gw.has_label(phrase.text) or gw.is_dry(phrase.text):

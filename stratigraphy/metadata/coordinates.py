@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stratigraphy.model import CoordinateSystem, Coordinates
+from stratigraphy.model import Coordinates, CoordinateSystem
 
 RANGES = {
     CoordinateSystem.LV95: ((2_480_000.0, 2_840_000.0), (1_070_000.0, 1_300_000.0)),
@@ -50,13 +50,18 @@ def _piece_values(groups: list[str], seps: list[str]) -> set[float]:
     # OCR split a group with a stray space ("2'61 1'200"): apostrophe-grouped digits of a
     # coordinate's length read as one number (the range check decides whether it is one)
     digits = "".join(groups)
-    if any(sep in _APOS for sep in seps) and len(digits) in (6, 7) and all(sep != "." for sep in seps):
+    if (
+        any(sep in _APOS for sep in seps)
+        and len(digits) in (6, 7)
+        and all(sep != "." for sep in seps)
+    ):
         values.add(float(digits))
     # last separator a decimal point/comma
     if seps[-1] in ".,":
         head, tail = groups[:-1], groups[-1]
-        if len(head) == 1 or (all(len(g) == 3 for g in head[1:]) and len(head[0]) <= 3
-                              and seps[-1] not in seps[:-1]):
+        if len(head) == 1 or (
+            all(len(g) == 3 for g in head[1:]) and len(head[0]) <= 3 and seps[-1] not in seps[:-1]
+        ):
             values.add(float("".join(head) + "." + tail))
     return values
 

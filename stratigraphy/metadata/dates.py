@@ -13,25 +13,75 @@ import re
 from dataclasses import dataclass
 
 MONTHS = {
-    "jan": 1, "januar": 1, "janvier": 1, "gennaio": 1, "january": 1,
-    "feb": 2, "februar": 2, "février": 2, "fevrier": 2, "febbraio": 2, "february": 2,
-    "mär": 3, "märz": 3, "mar": 3, "mars": 3, "marzo": 3, "march": 3,
-    "apr": 4, "april": 4, "avril": 4, "aprile": 4,
-    "mai": 5, "may": 5, "maggio": 5,
-    "jun": 6, "juni": 6, "juin": 6, "giugno": 6, "june": 6,
-    "jul": 7, "juli": 7, "juillet": 7, "luglio": 7, "july": 7,
-    "aug": 8, "august": 8, "août": 8, "aout": 8, "agosto": 8,
-    "sep": 9, "sept": 9, "september": 9, "septembre": 9, "settembre": 9,
-    "okt": 10, "oct": 10, "oktober": 10, "octobre": 10, "ottobre": 10, "october": 10,
-    "nov": 11, "november": 11, "novembre": 11,
-    "dez": 12, "dec": 12, "dezember": 12, "décembre": 12, "decembre": 12, "dicembre": 12, "december": 12,
+    "jan": 1,
+    "januar": 1,
+    "janvier": 1,
+    "gennaio": 1,
+    "january": 1,
+    "feb": 2,
+    "februar": 2,
+    "février": 2,
+    "fevrier": 2,
+    "febbraio": 2,
+    "february": 2,
+    "mär": 3,
+    "märz": 3,
+    "mar": 3,
+    "mars": 3,
+    "marzo": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "avril": 4,
+    "aprile": 4,
+    "mai": 5,
+    "may": 5,
+    "maggio": 5,
+    "jun": 6,
+    "juni": 6,
+    "juin": 6,
+    "giugno": 6,
+    "june": 6,
+    "jul": 7,
+    "juli": 7,
+    "juillet": 7,
+    "luglio": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "août": 8,
+    "aout": 8,
+    "agosto": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "septembre": 9,
+    "settembre": 9,
+    "okt": 10,
+    "oct": 10,
+    "oktober": 10,
+    "octobre": 10,
+    "ottobre": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "novembre": 11,
+    "dez": 12,
+    "dec": 12,
+    "dezember": 12,
+    "décembre": 12,
+    "decembre": 12,
+    "dicembre": 12,
+    "december": 12,
 }
 _SEP = r"\s?[./-]\s?"
 NUMERIC_RE = re.compile(
     rf"(?<![\d.,/])(?:(?P<d0>\d{{1,2}})\.?\s?[-–]\s?)?(?P<d>\d{{1,2}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<y>\d{{4}}|\d{{2}})(?![\d]|[.,/]\d)"
 )
 ISO_RE = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
-NAMED_RE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\.?\s+(?P<mon>[A-Za-zÀ-ÿ]{3,9})\.?\s+(?P<y>\d{4})(?!\d)")
+NAMED_RE = re.compile(
+    r"(?<!\d)(?P<d>\d{1,2})\.?\s+(?P<mon>[A-Za-zÀ-ÿ]{3,9})\.?\s+(?P<y>\d{4})(?!\d)"
+)
 
 
 @dataclass(frozen=True, slots=True)

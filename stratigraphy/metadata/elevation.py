@@ -25,7 +25,10 @@ UNIT_RE = re.compile(
     r"a\.?\s*s\.?\s*l\.?|asl\b|nn\b|msm\b|m\.?\s*ü\.?\s*meer)",
     re.IGNORECASE,
 )
-UNIT_ANYWHERE_RE = re.compile(r"(?:\bm\.?\s*)?[üuùúÜUÙ]\s*\.?\s*[mM]\b\.?|\bm\s*s\.\s*l?\.?\s*m\.|\bm\s*a\.s\.l\.|\bmasl\b", re.IGNORECASE)
+UNIT_ANYWHERE_RE = re.compile(
+    r"(?:\bm\.?\s*)?[üuùúÜUÙ]\s*\.?\s*[mM]\b\.?|\bm\s*s\.\s*l?\.?\s*m\.|\bm\s*a\.s\.l\.|\bmasl\b",
+    re.IGNORECASE,
+)
 NUMBER_RE = re.compile(
     r"(?<![\d.,'’])[~≈]?\s?(\d['’]\d{3}(?:[.,]\d{1,3})?|\d{3,4}(?:[.,]\d{1,3})?)(?![\d'’])(?:[.,](?!\d))?"
 )
@@ -57,8 +60,10 @@ def find_elevation(text: str) -> ElevationMatch | None:
         with_unit = UNIT_RE.match(after) is not None
         # characters between the end of the label and the number (None: no label before it)
         gap = m.start() - label.end() if label is not None and label.start() < m.start() else None
-        unit_before = (UNIT_ANYWHERE_RE.search(text[: m.start()]) is not None
-                       and m.start() - (label.end() if label else 0) < 30)
+        unit_before = (
+            UNIT_ANYWHERE_RE.search(text[: m.start()]) is not None
+            and m.start() - (label.end() if label else 0) < 30
+        )
         if not (with_unit or (gap is not None and (unit_before or gap < 40))):
             continue
         if not re.search(r"[.,]", m.group(1)) and not (with_unit or unit_before):
@@ -66,7 +71,9 @@ def find_elevation(text: str) -> ElevationMatch | None:
             # ("Altitude: 512 m"); years and ids have neither
             if not (gap is not None and gap < 12 and re.match(r"\s?m\b(?!m)", after)):
                 continue
-        return ElevationMatch(value, m.start(1), m.end(1), gap is not None, with_unit or unit_before)
+        return ElevationMatch(
+            value, m.start(1), m.end(1), gap is not None, with_unit or unit_before
+        )
     return None
 
 

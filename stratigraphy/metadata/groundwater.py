@@ -59,7 +59,9 @@ def find_readings(text: str, *, need_label: bool = True) -> list[WaterMatch]:
     body = text[offset:]
     dates = find_dates(body)
     blocked = [(d.start, d.end) for d in dates]
-    elevations = [(float(m.group(1).replace(",", ".")), m.start(), m.end()) for m in ELEV_RE.finditer(body)]
+    elevations = [
+        (float(m.group(1).replace(",", ".")), m.start(), m.end()) for m in ELEV_RE.finditer(body)
+    ]
     blocked += [(s, e) for _, s, e in elevations]
     out: list[WaterMatch] = []
     for m in DEPTH_RE.finditer(body):

@@ -52,7 +52,9 @@ def find_name(text: str) -> NameMatch | None:
 
 
 # words of a title that stand between the label and the code: 'TRIAL PIT LOG TP 2'
-_TITLE_WORDS = re.compile(r"^(?:log|profil|profile|record|sheet|coupe|journal|nr|no)\b\.?\s*", re.IGNORECASE)
+_TITLE_WORDS = re.compile(
+    r"^(?:log|profil|profile|record|sheet|coupe|journal|nr|no)\b\.?\s*", re.IGNORECASE
+)
 
 
 def _tidy(name: str) -> str:

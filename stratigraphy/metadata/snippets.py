@@ -45,7 +45,11 @@ class Snippet:
 
     def span_bbox(self, start: int, end: int) -> BBox:
         """Box of the words that overlap characters ``start:end``."""
-        hit = [w.bbox for w, (a, b) in zip(self.words, self.offsets, strict=True) if a < end and b > start]
+        hit = [
+            w.bbox
+            for w, (a, b) in zip(self.words, self.offsets, strict=True)
+            if a < end and b > start
+        ]
         return union_all(hit) if hit else self.bbox
 
     def join(self, other: Snippet) -> Snippet:
@@ -60,7 +64,10 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
         h = max(w.bbox.height, 1.0)
         for i in range(len(rows) - 1, max(-1, len(rows) - 60), -1):
             box = boxes[i]
-            if w.bbox.vertical_overlap(box) >= 0.5 * min(h, max(box.height, 1.0)) and abs(w.bbox.cy - box.cy) < 0.6 * h:
+            if (
+                w.bbox.vertical_overlap(box) >= 0.5 * min(h, max(box.height, 1.0))
+                and abs(w.bbox.cy - box.cy) < 0.6 * h
+            ):
                 rows[i].append(w)
                 boxes[i] = box.union(w.bbox)
                 break
@@ -92,7 +99,9 @@ def page_phrases(page: PageContent) -> list[Snippet]:
     return out
 
 
-def right_neighbour(phrase: Snippet, phrases: Sequence[Snippet], max_gap: float = 200.0) -> Snippet | None:
+def right_neighbour(
+    phrase: Snippet, phrases: Sequence[Snippet], max_gap: float = 200.0
+) -> Snippet | None:
     """The nearest phrase on the same row to the right (within ``max_gap`` points)."""
     box = phrase.bbox
     best: tuple[float, Snippet] | None = None
@@ -108,7 +117,9 @@ def right_neighbour(phrase: Snippet, phrases: Sequence[Snippet], max_gap: float 
     return best[1] if best else None
 
 
-def below_neighbour(phrase: Snippet, phrases: Sequence[Snippet], max_gap: float | None = None) -> Snippet | None:
+def below_neighbour(
+    phrase: Snippet, phrases: Sequence[Snippet], max_gap: float | None = None
+) -> Snippet | None:
     """The nearest phrase right below, overlapping horizontally."""
     box = phrase.bbox
     limit = max_gap if max_gap is not None else 2.5 * max(box.height, 6.0)

@@ -16,38 +16,18 @@ from collections.abc import Iterable
 # Frequent function words and logging vocabulary, lower case without accents. A word that is
 # common to two languages (``beige``, ``date``, ``fine``) is left out: it tells nothing.
 _WORDS: dict[str, frozenset[str]] = {
-    "deu": frozenset("""
-        und mit bis der die das den dem von vom zum zur auf aus bei nach oder ist sehr wenig leicht
-        schwach stark sand kies ton silt lehm sandig kiesig tonig siltig lehmig steine steinen blocke
-        humus fels mergel kalk kalkig sandstein schiefer moranen morane grau braun gelb dunkel hell
-        grunlich braunlich rotlich graubraun feucht nass trocken hart weich locker dicht mittel fein grob
-        gerundet kantig oberboden auffullung deckschicht grundwasser wasser bohrung bohrprofil
-        sondierbohrung kernbohrung bohrmeister bohrfirma tiefe schicht beschreibung geologische
-        geologie koordinaten massstab beilage datum kote hohe gezeichnet gepruft bauherr bauherrschaft
-        """.split()),
-    "fra": frozenset("""
-        et avec de du le les au aux une peu tres quelques traces sable gravier argile limon
-        sableux sableuse graveleux graveleuse argileux argileuse limoneux limoneuse cailloux blocs
-        galets terre vegetale remblai roche marne calcaire molasse moraine gris grise brun brune jaune
-        fonce clair verdatre brunatre humide sec seche mouille compact compacte meuble dur dure tendre
-        grossier grossiere forage sondage profondeur couche nappe eau niveau coordonnees altitude
-        echelle annexe dessine verifie maitre ouvrage geologique coupe
-        """.split()),
-    "ita": frozenset("""
-        con di del della dello dei delle al alla il lo gli una poco molto alcuni tracce sabbia
-        ghiaia argilla limo sabbioso sabbiosa ghiaioso ghiaiosa argilloso argillosa limoso limosa
-        ciottoli blocchi terreno vegetale riempimento roccia marna calcare morena grigio grigia
-        marrone giallo scuro chiaro umido umida secco secca bagnato compatto compatta sciolto duro
-        dura tenero grossolano grossolana sondaggio perforazione profondita strato falda acqua
-        livello coordinate quota scala allegato disegnato committente geologica
-        """.split()),
-    "eng": frozenset("""
-        and with the of to from some little very sand gravel clay silt sandy gravelly clayey silty
-        boulders cobbles topsoil fill made ground rock marl limestone sandstone till grey gray brown
-        yellow dark light moist wet dry dense loose stiff soft firm medium coarse rounded angular
-        borehole boring depth layer water groundwater level coordinates elevation scale drawn checked
-        client log description
-        """.split()),
+    "deu": frozenset(
+        ["und", "mit", "bis", "der", "die", "das", "den", "dem", "von", "vom", "zum", "zur", "auf", "aus", "bei", "nach", "oder", "ist", "sehr", "wenig", "leicht", "schwach", "stark", "sand", "kies", "ton", "silt", "lehm", "sandig", "kiesig", "tonig", "siltig", "lehmig", "steine", "steinen", "blocke", "humus", "fels", "mergel", "kalk", "kalkig", "sandstein", "schiefer", "moranen", "morane", "grau", "braun", "gelb", "dunkel", "hell", "grunlich", "braunlich", "rotlich", "graubraun", "feucht", "nass", "trocken", "hart", "weich", "locker", "dicht", "mittel", "fein", "grob", "gerundet", "kantig", "oberboden", "auffullung", "deckschicht", "grundwasser", "wasser", "bohrung", "bohrprofil", "sondierbohrung", "kernbohrung", "bohrmeister", "bohrfirma", "tiefe", "schicht", "beschreibung", "geologische", "geologie", "koordinaten", "massstab", "beilage", "datum", "kote", "hohe", "gezeichnet", "gepruft", "bauherr", "bauherrschaft"]
+    ),
+    "fra": frozenset(
+        ["et", "avec", "de", "du", "le", "les", "au", "aux", "une", "peu", "tres", "quelques", "traces", "sable", "gravier", "argile", "limon", "sableux", "sableuse", "graveleux", "graveleuse", "argileux", "argileuse", "limoneux", "limoneuse", "cailloux", "blocs", "galets", "terre", "vegetale", "remblai", "roche", "marne", "calcaire", "molasse", "moraine", "gris", "grise", "brun", "brune", "jaune", "fonce", "clair", "verdatre", "brunatre", "humide", "sec", "seche", "mouille", "compact", "compacte", "meuble", "dur", "dure", "tendre", "grossier", "grossiere", "forage", "sondage", "profondeur", "couche", "nappe", "eau", "niveau", "coordonnees", "altitude", "echelle", "annexe", "dessine", "verifie", "maitre", "ouvrage", "geologique", "coupe"]
+    ),
+    "ita": frozenset(
+        ["con", "di", "del", "della", "dello", "dei", "delle", "al", "alla", "il", "lo", "gli", "una", "poco", "molto", "alcuni", "tracce", "sabbia", "ghiaia", "argilla", "limo", "sabbioso", "sabbiosa", "ghiaioso", "ghiaiosa", "argilloso", "argillosa", "limoso", "limosa", "ciottoli", "blocchi", "terreno", "vegetale", "riempimento", "roccia", "marna", "calcare", "morena", "grigio", "grigia", "marrone", "giallo", "scuro", "chiaro", "umido", "umida", "secco", "secca", "bagnato", "compatto", "compatta", "sciolto", "duro", "dura", "tenero", "grossolano", "grossolana", "sondaggio", "perforazione", "profondita", "strato", "falda", "acqua", "livello", "coordinate", "quota", "scala", "allegato", "disegnato", "committente", "geologica"]
+    ),
+    "eng": frozenset(
+        ["and", "with", "the", "of", "to", "from", "some", "little", "very", "sand", "gravel", "clay", "silt", "sandy", "gravelly", "clayey", "silty", "boulders", "cobbles", "topsoil", "fill", "made", "ground", "rock", "marl", "limestone", "sandstone", "till", "grey", "gray", "brown", "yellow", "dark", "light", "moist", "wet", "dry", "dense", "loose", "stiff", "soft", "firm", "medium", "coarse", "rounded", "angular", "borehole", "boring", "depth", "layer", "water", "groundwater", "level", "coordinates", "elevation", "scale", "drawn", "checked", "client", "log", "description"]
+    ),
 }
 _TOKEN = re.compile(r"[a-z]+")
 MIN_VOTES = 4  # fewer known words than this: the page's language cannot be told
@@ -90,6 +70,8 @@ def guess_languages(words: Iterable[str], configured: str, *, max_languages: int
     if best < MIN_VOTES:
         return configured
     ranked = sorted(known, key=lambda lang: -votes[lang])
-    chosen = {ranked[0]} | {lang for lang in ranked[1:max_languages] if votes[lang] >= MIN_OTHER_VOTES}
+    chosen = {ranked[0]} | {
+        lang for lang in ranked[1:max_languages] if votes[lang] >= MIN_OTHER_VOTES
+    }
     keep = [lang for lang in wanted if lang in chosen or lang not in votes]
     return "+".join(keep) if keep else configured

@@ -46,7 +46,9 @@ def is_candidate(text: str) -> bool:
     return bool(_CANDIDATE.match(text))
 
 
-def accept_reread(old: str, new: str, conf: float, *, min_conf: float = MIN_REREAD_CONF) -> str | None:
+def accept_reread(
+    old: str, new: str, conf: float, *, min_conf: float = MIN_REREAD_CONF
+) -> str | None:
     """The re-read ``new`` when it completes ``old`` with the decimals OCR dropped, else None.
 
     Accepted only when ``new`` is a decimal number (``38.2``, ``23,20``), ``old`` had no
@@ -65,7 +67,9 @@ def accept_reread(old: str, new: str, conf: float, *, min_conf: float = MIN_RERE
     return new
 
 
-def ink_run(ink: np.ndarray, start: int, end: int, lo: int, hi: int, max_gap: int) -> tuple[int, int]:
+def ink_run(
+    ink: np.ndarray, start: int, end: int, lo: int, hi: int, max_gap: int
+) -> tuple[int, int]:
     """Columns ``[a, b)`` of the ink around the word columns ``[start, end)``, within ``[lo, hi)``.
 
     ``ink`` is a boolean per column. The run grows sideways over inked columns and
@@ -101,8 +105,9 @@ class Crop:
     box: BBox
 
 
-def plan_crops(gray: np.ndarray, texts: Sequence[str], boxes: Sequence[BBox],
-               *, limit: int = MAX_REREADS) -> list[Crop]:
+def plan_crops(
+    gray: np.ndarray, texts: Sequence[str], boxes: Sequence[BBox], *, limit: int = MAX_REREADS
+) -> list[Crop]:
     """Crops of the candidate numbers that have uncovered ink beside them (at most ``limit``).
 
     ``boxes`` are pixel boxes in ``gray``; every box is an obstacle for the others, so a
@@ -112,8 +117,10 @@ def plan_crops(gray: np.ndarray, texts: Sequence[str], boxes: Sequence[BBox],
     crops: list[Crop] = []
     if not boxes:
         return crops
-    all_x0, all_y0, all_x1, all_y1 = (np.array(v, dtype=float) for v in zip(*((b.x0, b.y0, b.x1, b.y1) for b in boxes),
-                                                                           strict=True))
+    all_x0, all_y0, all_x1, all_y1 = (
+        np.array(v, dtype=float)
+        for v in zip(*((b.x0, b.y0, b.x1, b.y1) for b in boxes), strict=True)
+    )
     for i, (text, box) in enumerate(zip(texts, boxes, strict=True)):
         if not is_candidate(text) or box.height < 4:
             continue
@@ -136,18 +143,33 @@ def plan_crops(gray: np.ndarray, texts: Sequence[str], boxes: Sequence[BBox],
         if (x0 - a) + (b - x1) < MIN_EXTRA_INK * h:
             continue
         pad_y = 0.25 * h
-        crops.append(Crop(i, BBox(float(a), max(0.0, box.y0 - pad_y), float(b), min(float(rows), box.y1 + pad_y))))
+        crops.append(
+            Crop(
+                i,
+                BBox(
+                    float(a), max(0.0, box.y0 - pad_y), float(b), min(float(rows), box.y1 + pad_y)
+                ),
+            )
+        )
         if len(crops) >= limit:
             break
     return crops
 
 
-def stack_crops(gray: np.ndarray, crops: Sequence[Crop]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def stack_crops(
+    gray: np.ndarray, crops: Sequence[Crop]
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """One white sheet with the crops one below the other; the sheet rows ``[top, bottom)`` of each."""
-    parts = [gray[int(c.box.y0) : int(round(c.box.y1)), int(c.box.x0) : int(round(c.box.x1))] for c in crops]
+    parts = [
+        gray[int(c.box.y0) : int(round(c.box.y1)), int(c.box.x0) : int(round(c.box.x1))]
+        for c in crops
+    ]
     gap = max(10, max(p.shape[0] for p in parts) // 2)
-    sheet = np.full((sum(p.shape[0] + gap for p in parts) + gap, max(p.shape[1] for p in parts) + 2 * gap),
-                    255, dtype=np.uint8)
+    sheet = np.full(
+        (sum(p.shape[0] + gap for p in parts) + gap, max(p.shape[1] for p in parts) + 2 * gap),
+        255,
+        dtype=np.uint8,
+    )
     slots: list[tuple[int, int]] = []
     y = gap
     for part in parts:
@@ -157,8 +179,14 @@ def stack_crops(gray: np.ndarray, crops: Sequence[Crop]) -> tuple[np.ndarray, li
     return sheet, slots
 
 
-def reread_numbers(gray: np.ndarray, texts: Sequence[str], boxes: Sequence[BBox], *,
-                   timeout: float = 30.0, psm: int = 6) -> dict[int, tuple[str, BBox]]:
+def reread_numbers(
+    gray: np.ndarray,
+    texts: Sequence[str],
+    boxes: Sequence[BBox],
+    *,
+    timeout: float = 30.0,
+    psm: int = 6,
+) -> dict[int, tuple[str, BBox]]:
     """New texts and boxes of the words (by index) whose numbers a focused second reading completes.
 
     The new box spans the word and the ink it was completed with. One Tesseract run per
@@ -169,8 +197,13 @@ def reread_numbers(gray: np.ndarray, texts: Sequence[str], boxes: Sequence[BBox]
         return {}
     sheet, slots = stack_crops(gray, crops)
     try:
-        found = tesseract.image_to_words(Image.fromarray(sheet), languages="eng", psm=psm, timeout=timeout,
-                                         extra_config=f"-c tessedit_char_whitelist={WHITELIST}")
+        found = tesseract.image_to_words(
+            Image.fromarray(sheet),
+            languages="eng",
+            psm=psm,
+            timeout=timeout,
+            extra_config=f"-c tessedit_char_whitelist={WHITELIST}",
+        )
     except OcrEngineError as exc:
         log.warning("second reading of numbers failed: %s", exc.message)
         return {}
@@ -188,5 +221,8 @@ def reread_numbers(gray: np.ndarray, texts: Sequence[str], boxes: Sequence[BBox]
         accepted = accept_reread(texts[index], new, min(w.conf for w in words))
         if accepted is not None:
             box, span = boxes[index], crops[k].box
-            changes[index] = (accepted, BBox(min(box.x0, span.x0), box.y0, max(box.x1, span.x1), box.y1))
+            changes[index] = (
+                accepted,
+                BBox(min(box.x0, span.x0), box.y0, max(box.x1, span.x1), box.y1),
+            )
     return changes

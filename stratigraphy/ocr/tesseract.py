@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LANGUAGES = "deu+fra+ita+eng"
 
 
-def _tess():  # noqa: ANN202 - the pytesseract module
+def _tess():
     """pytesseract, imported on first use: it imports pandas when that is installed (~0.3 s)."""
     import pytesseract
 
@@ -168,8 +168,9 @@ def detect_orientation(image: Image.Image, *, timeout: float = 30.0) -> tuple[in
     """
     _single_threaded()
     try:
-        data = _tess().image_to_osd(image, config="--psm 0", output_type=_tess().Output.DICT,
-                                        timeout=timeout)
+        data = _tess().image_to_osd(
+            image, config="--psm 0", output_type=_tess().Output.DICT, timeout=timeout
+        )
     except RuntimeError as exc:
         raise OcrEngineError("Tesseract timed out", detail=f"limit {timeout:.0f} s") from exc
     except _tess().TesseractError:

@@ -96,9 +96,15 @@ def _dedupe(segments: list[Segment]) -> list[Segment]:
     return out
 
 
-def group_glyphs(glyphs: Sequence[BBox], exclude: Sequence[BBox] = (), min_glyphs: int = 3) -> list[BBox]:
+def group_glyphs(
+    glyphs: Sequence[BBox], exclude: Sequence[BBox] = (), min_glyphs: int = 3
+) -> list[BBox]:
     """Cluster glyph boxes into text-line regions, dropping glyphs that overlap real words."""
-    free = [g for g in glyphs if not any(g.intersection_area(w) > 0.3 * max(g.area, 1e-6) for w in exclude)]
+    free = [
+        g
+        for g in glyphs
+        if not any(g.intersection_area(w) > 0.3 * max(g.area, 1e-6) for w in exclude)
+    ]
     free.sort(key=lambda b: (b.x0, b.y0))
     clusters: list[list[BBox]] = []
     boxes: list[BBox] = []
@@ -107,7 +113,8 @@ def group_glyphs(glyphs: Sequence[BBox], exclude: Sequence[BBox] = (), min_glyph
         for i, box in enumerate(boxes):
             tall = max(box.height, g.height, 3.0)
             same_row = g.vertical_overlap(box) >= 0.4 * min(g.height, box.height) or (
-                abs(g.cy - box.cy) < 0.5 * tall and min(g.height, box.height) < 1.5)
+                abs(g.cy - box.cy) < 0.5 * tall and min(g.height, box.height) < 1.5
+            )
             if same_row and g.x0 <= box.x1 + 1.2 * tall and g.x1 >= box.x0 - 1.2 * tall:
                 clusters[i].append(g)
                 boxes[i] = box.union(g)
@@ -116,8 +123,11 @@ def group_glyphs(glyphs: Sequence[BBox], exclude: Sequence[BBox] = (), min_glyph
         if not placed:
             clusters.append([g])
             boxes.append(g)
-    return [b for c, b in zip(clusters, boxes, strict=True)
-            if len(c) >= min_glyphs and any(g.height >= 3.0 for g in c)]
+    return [
+        b
+        for c, b in zip(clusters, boxes, strict=True)
+        if len(c) >= min_glyphs and any(g.height >= 3.0 for g in c)
+    ]
 
 
 # --------------------------------------------------------------------------- raster lines
@@ -132,11 +142,15 @@ def detect_raster_lines(gray: np.ndarray, min_fraction: float = 0.04) -> list[BB
     if gray.ndim != 2 or gray.size == 0:
         return []
     h, w = gray.shape
-    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
+    binary = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10
+    )
     out: list[BBox] = []
     for horizontal in (True, False):
         length = max(8, int((w if horizontal else h) * min_fraction))
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        kernel = cv2.getStructuringElement(
+            cv2.MORPH_RECT, (length, 1) if horizontal else (1, length)
+        )
         mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for i in range(1, n):
@@ -154,7 +168,9 @@ def box_to_segment(box: BBox) -> Segment:
     return Segment(box.cx, box.y0, box.cx, box.y1)
 
 
-def erase_raster_lines(gray: np.ndarray, min_length_px: int = 60, *, horizontal: bool = True) -> np.ndarray:
+def erase_raster_lines(
+    gray: np.ndarray, min_length_px: int = 60, *, horizontal: bool = True
+) -> np.ndarray:
     """A copy of ``gray`` with long horizontal and vertical lines painted white.
 
     Table rules and log frames make Tesseract slow (many blobs) and produce junk
@@ -165,11 +181,15 @@ def erase_raster_lines(gray: np.ndarray, min_length_px: int = 60, *, horizontal:
     """
     if gray.ndim != 2 or gray.size == 0:
         return gray.copy()
-    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
+    binary = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10
+    )
     mask = np.zeros_like(binary)
     sizes = ((min_length_px, 1), (1, min_length_px)) if horizontal else ((1, min_length_px),)
     for size in sizes:
-        mask |= cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+        mask |= cv2.morphologyEx(
+            binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        )
     mask = cv2.dilate(mask, np.ones((3, 3) if horizontal else (1, 3), np.uint8))
     out = gray.copy()
     out[mask > 0] = 255

@@ -74,7 +74,9 @@ def open_pdf(source: str | Path | bytes, *, max_bytes: int | None = None) -> fit
         try:
             size = path.stat().st_size
             if max_bytes is not None and size > max_bytes:
-                raise InputDocumentError(f"{label} is too large", detail=f"{size} bytes, limit {max_bytes}")
+                raise InputDocumentError(
+                    f"{label} is too large", detail=f"{size} bytes, limit {max_bytes}"
+                )
             data = path.read_bytes()
         except FileNotFoundError:
             raise InputDocumentError(f"{label} does not exist") from None
@@ -83,15 +85,21 @@ def open_pdf(source: str | Path | bytes, *, max_bytes: int | None = None) -> fit
         except OSError as exc:
             raise InputDocumentError(f"{label} cannot be read", detail=exc.strerror) from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise InputDocumentError(f"{label} is too large", detail=f"{len(data)} bytes, limit {max_bytes}")
+        raise InputDocumentError(
+            f"{label} is too large", detail=f"{len(data)} bytes, limit {max_bytes}"
+        )
     if not data:
         raise InputDocumentError(f"{label} is empty")
     if PDF_MAGIC not in data[:1024]:
-        raise InputDocumentError(f"{label} is not a PDF", detail="no %PDF- header in the first 1024 bytes")
+        raise InputDocumentError(
+            f"{label} is not a PDF", detail="no %PDF- header in the first 1024 bytes"
+        )
     try:
         doc = fitz.open(stream=data, filetype="pdf")
     except Exception as exc:  # PyMuPDF raises FileDataError, RuntimeError, ValueError...
-        raise InputDocumentError(f"{label} is damaged and cannot be opened", detail=str(exc)[:200]) from None
+        raise InputDocumentError(
+            f"{label} is damaged and cannot be opened", detail=str(exc)[:200]
+        ) from None
     if not doc.is_pdf:
         doc.close()
         raise InputDocumentError(f"{label} is not a PDF")
@@ -100,7 +108,7 @@ def open_pdf(source: str | Path | bytes, *, max_bytes: int | None = None) -> fit
         raise InputDocumentError(f"{label} is encrypted", detail="a password is needed to open it")
     try:
         count = doc.page_count
-    except Exception:  # noqa: BLE001 - a broken page tree
+    except Exception:
         count = 0
     if count < 1:
         doc.close()
@@ -128,21 +136,25 @@ def read_document(doc: fitz.Document, settings: EngineSettings | None = None) ->
     total = doc.page_count
     limit = min(total, settings.max_pages)
     if total > limit:
-        warnings.append(f"document has {total} pages; only the first {limit} were read (ENGINE_MAX_PAGES)")
+        warnings.append(
+            f"document has {total} pages; only the first {limit} were read (ENGINE_MAX_PAGES)"
+        )
     pages: list[PageContent] = []
     budget_warned = False
     for index in range(limit):
         over_budget = time.monotonic() - started > settings.max_seconds
         if over_budget and not budget_warned:
-            warnings.append(f"time budget of {settings.max_seconds:.0f} s spent at page {index + 1}; "
-                            "later pages were not OCR'd (ENGINE_MAX_SECONDS)")
+            warnings.append(
+                f"time budget of {settings.max_seconds:.0f} s spent at page {index + 1}; "
+                "later pages were not OCR'd (ENGINE_MAX_SECONDS)"
+            )
             budget_warned = True
         try:
             page = doc.load_page(index)
             content, page_warnings = read_page(page, settings, allow_ocr=not over_budget)
         except OcrEngineError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a damaged page must not sink the document
+        except Exception as exc:
             log.warning("page %d unreadable: %s", index + 1, exc)
             warnings.append(f"page {index + 1} could not be read: {str(exc)[:120]}")
             continue
@@ -157,7 +169,9 @@ def unrotated_size(page: fitz.Page) -> tuple[float, float]:
     return (r.height, r.width) if page.rotation in (90, 270) else (r.width, r.height)
 
 
-def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = True) -> tuple[PageContent, list[str]]:
+def read_page(
+    page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = True
+) -> tuple[PageContent, list[str]]:
     """Read one page: text layer words (or OCR), outline lettering, ruling lines."""
     number = page.number + 1
     width, height = unrotated_size(page)
@@ -182,7 +196,9 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
             page_settings = settings
             languages = probe_languages(gray, dpi, settings)
             if languages != settings.ocr_languages:
-                log.info("page %d: read in %s (quick reading found no other language)", number, languages)
+                log.info(
+                    "page %d: read in %s (quick reading found no other language)", number, languages
+                )
                 page_settings = settings.with_changes(ocr_languages=languages)
             try:
                 ocr_words = ocr_image(gray, number, width, height, rotation, dpi, page_settings)
@@ -191,11 +207,19 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
                 log.warning("page %d: OCR failed: %s (%s)", number, exc.message, exc.detail)
                 warnings.append(f"page {number}: OCR failed ({exc.message}); the page has no words")
                 ocr_words = []
-            if ocr_words and settings.ocr_orientation and _readable_count(ocr_words) < SPARSE_OCR_WORDS:
-                turned = _turned_reading(gray, ocr_words, number, width, height, rotation, dpi, page_settings)
+            if (
+                ocr_words
+                and settings.ocr_orientation
+                and _readable_count(ocr_words) < SPARSE_OCR_WORDS
+            ):
+                turned = _turned_reading(
+                    gray, ocr_words, number, width, height, rotation, dpi, page_settings
+                )
                 if turned is not None:
                     ocr_words, text_rotation = turned
-                    warnings.append(f"page {number} is a sideways scan; read turned by {text_rotation}°")
+                    warnings.append(
+                        f"page {number} is a sideways scan; read turned by {text_rotation}°"
+                    )
             if ocr_words or not words:
                 words, source = ocr_words, TextSource.OCR
     elif settings.outline_ocr and allow_ocr and settings.ocr_enabled and scan.glyphs:
@@ -205,8 +229,12 @@ def read_page(page: fitz.Page, settings: EngineSettings, *, allow_ocr: bool = Tr
     if source is TextSource.TEXT_LAYER and words:
         text_rotation = text_layer_turn(page, words)
         if text_rotation:
-            warnings.append(f"page {number}: its text runs sideways; read turned by {text_rotation}°")
-    content = PageContent(number, width, height, rotation, tuple(words), tuple(segments), source, text_rotation)
+            warnings.append(
+                f"page {number}: its text runs sideways; read turned by {text_rotation}°"
+            )
+    content = PageContent(
+        number, width, height, rotation, tuple(words), tuple(segments), source, text_rotation
+    )
     return content, warnings
 
 
@@ -249,7 +277,8 @@ def _drop_scattered_letters(words: list[Word]) -> list[Word]:
 def _clean(text: str) -> str:
     """Strip control, private-use and replacement characters; '' when nothing readable is left."""
     return "".join(
-        ch for ch in text
+        ch
+        for ch in text
         if ch != "\ufffd" and unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs", "Zs")
     )
 
@@ -283,8 +312,9 @@ def text_layer_turn(page: fitz.Page, words: list[Word]) -> int:
     return (total - page.rotation) % 360
 
 
-def is_text_layer_usable(words: list[Word], image_cover: float, glyph_count: int,
-                         settings: EngineSettings) -> bool:
+def is_text_layer_usable(
+    words: list[Word], image_cover: float, glyph_count: int, settings: EngineSettings
+) -> bool:
     """Judge whether the words are the page's text, or OCR is needed.
 
     Unusable: too few words; mostly unreadable words; a page-filling scan with
@@ -306,7 +336,7 @@ def _image_coverage(page: fitz.Page, page_area: float) -> float:
     best = 0.0
     try:
         infos = page.get_image_info()
-    except Exception:  # noqa: BLE001 - broken image dicts
+    except Exception:
         return 0.0
     for info in infos:
         x0, y0, x1, y1 = info.get("bbox", (0, 0, 0, 0))
@@ -328,12 +358,24 @@ def fit_dpi(width: float, height: float, dpi: int, max_pixels: int) -> int:
 def _render_gray(page: fitz.Page, dpi: int, clip: fitz.Rect | None = None) -> np.ndarray:
     """Render with /Rotate applied, as an 8-bit grayscale array."""
     pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY, alpha=False, clip=clip)
-    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+    return (
+        np.frombuffer(pix.samples, dtype=np.uint8)
+        .reshape(pix.height, pix.stride)[:, : pix.width]
+        .copy()
+    )
 
 
-def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotation: int,
-              dpi: float, settings: EngineSettings, psm: int | None = None,
-              offset: tuple[float, float] = (0.0, 0.0)) -> list[Word]:
+def ocr_image(
+    gray: np.ndarray,
+    number: int,
+    width: float,
+    height: float,
+    rotation: int,
+    dpi: float,
+    settings: EngineSettings,
+    psm: int | None = None,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> list[Word]:
     """Tesseract words of a rendered page (or part of it) as words in unrotated PDF points.
 
     ``offset`` is the pixel position of ``gray``'s top-left corner in the full rendered page.
@@ -341,15 +383,20 @@ def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotati
     belongs to the band that holds its centre, so none is lost or doubled at a seam.
     """
     if settings.ocr_erase_lines != "none":
-        gray = erase_raster_lines(gray, max(20, int(dpi / 5)), horizontal=settings.ocr_erase_lines == "all")
+        gray = erase_raster_lines(
+            gray, max(20, int(dpi / 5)), horizontal=settings.ocr_erase_lines == "all"
+        )
     bands = _bands(gray.shape[0], gray.shape[1], settings)
     psm = psm or settings.ocr_psm
 
     def run(band: tuple[int, int, int, int]) -> list[tuple[tesseract.OcrWord, int]]:
         top, bottom, keep_from, keep_to = band
         found = tesseract.image_to_words(
-            Image.fromarray(gray[top:bottom]), languages=settings.ocr_languages, psm=psm,
-            timeout=settings.ocr_timeout, extra_config=_extra_config(settings),
+            Image.fromarray(gray[top:bottom]),
+            languages=settings.ocr_languages,
+            psm=psm,
+            timeout=settings.ocr_timeout,
+            extra_config=_extra_config(settings),
         )
         return [(w, top) for w in found if keep_from <= w.bbox.cy + top < keep_to]
 
@@ -365,19 +412,22 @@ def ocr_image(gray: np.ndarray, number: int, width: float, height: float, rotati
         for w, top in found:
             w = rereads.get(id(w), w)
             text = _clean(w.text)
-            if not text or w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text):
+            if not text or (w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text)):
                 continue
             if not any(ch.isalnum() for ch in text) and w.conf < 60:
                 continue
-            pixel_box = BBox(w.bbox.x0 + ox, w.bbox.y0 + oy + top, w.bbox.x1 + ox, w.bbox.y1 + oy + top)
+            pixel_box = BBox(
+                w.bbox.x0 + ox, w.bbox.y0 + oy + top, w.bbox.x1 + ox, w.bbox.y1 + oy + top
+            )
             box = pixels_to_pdf_bbox(pixel_box, width, height, rotation, dpi)
             line = band_index * 1_000_000 + w.block * 10000 + w.par * 100 + w.line
             words.append(Word(text, box, number, line, w.conf))
     return words
 
 
-def _reread_numbers(gray: np.ndarray, results: list[list[tuple[tesseract.OcrWord, int]]],
-                    settings: EngineSettings) -> dict[int, tesseract.OcrWord]:
+def _reread_numbers(
+    gray: np.ndarray, results: list[list[tuple[tesseract.OcrWord, int]]], settings: EngineSettings
+) -> dict[int, tesseract.OcrWord]:
     """Cut-short numbers completed by a focused second reading, by ``id`` of the page OCR word.
 
     The completed words keep their band-relative box convention (``top`` is added later).
@@ -386,7 +436,9 @@ def _reread_numbers(gray: np.ndarray, results: list[list[tuple[tesseract.OcrWord
         return {}
     found = [(w, top) for band in results for w, top in band]
     boxes = [BBox(w.bbox.x0, w.bbox.y0 + top, w.bbox.x1, w.bbox.y1 + top) for w, top in found]
-    changes = numbers.reread_numbers(gray, [_clean(w.text) for w, _ in found], boxes, timeout=settings.ocr_timeout)
+    changes = numbers.reread_numbers(
+        gray, [_clean(w.text) for w, _ in found], boxes, timeout=settings.ocr_timeout
+    )
     out: dict[int, tesseract.OcrWord] = {}
     for index, (text, box) in changes.items():
         w, top = found[index]
@@ -408,20 +460,37 @@ def probe_languages(gray: np.ndarray, dpi: float, settings: EngineSettings) -> s
     reading cannot tell or fails, all configured languages are used.
     """
     configured = settings.ocr_languages
-    if "+" not in configured or not settings.ocr_probe_pixels or gray.size <= settings.ocr_probe_pixels:
+    if (
+        "+" not in configured
+        or not settings.ocr_probe_pixels
+        or gray.size <= settings.ocr_probe_pixels
+    ):
         return configured
     import cv2
 
     factor = min(1.0, settings.ocr_probe_dpi / dpi)
-    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
+    small = (
+        cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        if factor < 1
+        else gray
+    )
     model = "eng" if "eng" in configured.split("+") else configured.split("+")[0]
     middle, overlap = small.shape[0] // 2, max(8, int(settings.ocr_probe_dpi / 6))
-    halves = [small[: middle + overlap], small[middle - overlap :]] if settings.ocr_workers > 1 else [small]
+    halves = (
+        [small[: middle + overlap], small[middle - overlap :]]
+        if settings.ocr_workers > 1
+        else [small]
+    )
 
     def read(part: np.ndarray) -> list[str]:
-        found = tesseract.image_to_words(Image.fromarray(part), languages=model, psm=settings.ocr_psm,
-                                         timeout=settings.ocr_timeout, extra_config=_extra_config(settings),
-                                         min_conf=60)
+        found = tesseract.image_to_words(
+            Image.fromarray(part),
+            languages=model,
+            psm=settings.ocr_psm,
+            timeout=settings.ocr_timeout,
+            extra_config=_extra_config(settings),
+            min_conf=60,
+        )
         return [w.text for w in found]
 
     try:
@@ -443,8 +512,14 @@ def _bands(rows: int, cols: int, settings: EngineSettings) -> list[tuple[int, in
     bands = []
     for i in range(count):
         keep_from, keep_to = i * step, min(rows, (i + 1) * step)
-        bands.append((max(0, keep_from - overlap), min(rows, keep_to + overlap),
-                      keep_from if i else -overlap, keep_to if i < count - 1 else rows + overlap))
+        bands.append(
+            (
+                max(0, keep_from - overlap),
+                min(rows, keep_to + overlap),
+                keep_from if i else -overlap,
+                keep_to if i < count - 1 else rows + overlap,
+            )
+        )
     return bands
 
 
@@ -453,8 +528,16 @@ def _readable_count(words: list[Word]) -> int:
     return sum(1 for w in words if (w.conf or 0) >= 70 and sum(ch.isalnum() for ch in w.text) >= 3)
 
 
-def _turned_reading(gray: np.ndarray, words: list[Word], number: int, width: float, height: float,
-                    rotation: int, dpi: float, settings: EngineSettings) -> tuple[list[Word], int] | None:
+def _turned_reading(
+    gray: np.ndarray,
+    words: list[Word],
+    number: int,
+    width: float,
+    height: float,
+    rotation: int,
+    dpi: float,
+    settings: EngineSettings,
+) -> tuple[list[Word], int] | None:
     """Read a sparse-looking OCR page again turned upright, when Tesseract says it lies sideways.
 
     The image turned clockwise by ``turn`` is the page shown with ``rotation + turn``, so the
@@ -479,8 +562,9 @@ def _turned_reading(gray: np.ndarray, words: list[Word], number: int, width: flo
     return again, turn
 
 
-def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
-                  settings: EngineSettings) -> list[Word]:
+def outline_words(
+    page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word], settings: EngineSettings
+) -> list[Word]:
     """OCR of text-line regions drawn as vector outlines that have no text-layer words.
 
     All regions go through one Tesseract run: the page is rendered once, everything
@@ -516,8 +600,14 @@ def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
     if not crops:
         return []
     pad = 20
-    sheet = np.full((sum(c.shape[0] + pad for c, _, _ in crops) + pad,
-                     max(c.shape[1] for c, _, _ in crops) + 2 * pad), 255, dtype=np.uint8)
+    sheet = np.full(
+        (
+            sum(c.shape[0] + pad for c, _, _ in crops) + pad,
+            max(c.shape[1] for c, _, _ in crops) + 2 * pad,
+        ),
+        255,
+        dtype=np.uint8,
+    )
     slots: list[tuple[int, int, float, float]] = []  # sheet rows top..bottom -> page pixel origin
     y = pad
     for crop, px, py in crops:
@@ -525,8 +615,12 @@ def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
         slots.append((y, y + crop.shape[0], px - pad, py - y))
         y += crop.shape[0] + pad
     try:
-        found = tesseract.image_to_words(Image.fromarray(sheet), languages=settings.outline_languages, psm=11,
-                                         timeout=settings.ocr_timeout)
+        found = tesseract.image_to_words(
+            Image.fromarray(sheet),
+            languages=settings.outline_languages,
+            psm=11,
+            timeout=settings.ocr_timeout,
+        )
     except OcrEngineError as exc:
         log.warning("page %d: OCR of outline lettering failed: %s", number, exc.message)
         return []
@@ -534,22 +628,36 @@ def outline_words(page: fitz.Page, glyphs: tuple[BBox, ...], words: list[Word],
     for w in found:
         text = _clean(w.text)
         slot = next((s for s in slots if s[0] - pad / 2 <= w.bbox.cy < s[1] + pad / 2), None)
-        if slot is None or not text or (w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text)):
+        if (
+            slot is None
+            or not text
+            or (w.conf < MIN_OCR_CONF and not any(ch.isdigit() for ch in text))
+        ):
             continue
         if not any(ch.isalnum() for ch in text) and w.conf < 60:
             continue
         _, _, dx, dy = slot
         pixel_box = BBox(w.bbox.x0 + dx, w.bbox.y0 + dy, w.bbox.x1 + dx, w.bbox.y1 + dy)
         box = pixels_to_pdf_bbox(pixel_box, width, height, rotation, dpi)
-        ocr_words.append(Word(text, box, number, 900_000 + slots.index(slot) * 100 + w.line, w.conf))
+        ocr_words.append(
+            Word(text, box, number, 900_000 + slots.index(slot) * 100 + w.line, w.conf)
+        )
     found_words = ocr_words
     # keep OCR words only where there were outlines, not where the text layer already is
     existing = [w.bbox for w in words]
-    return [w for w in found_words if not any(w.bbox.intersection_area(b) > 0.3 * w.bbox.area for b in existing)]
+    return [
+        w
+        for w in found_words
+        if not any(w.bbox.intersection_area(b) > 0.3 * w.bbox.area for b in existing)
+    ]
 
 
-def raster_segments(page: fitz.Page, settings: EngineSettings, gray: np.ndarray | None = None,
-                    gray_dpi: float | None = None) -> list[Segment]:
+def raster_segments(
+    page: fitz.Page,
+    settings: EngineSettings,
+    gray: np.ndarray | None = None,
+    gray_dpi: float | None = None,
+) -> list[Segment]:
     """Ruling lines of a scanned page, found with OpenCV, in unrotated PDF points."""
     width, height = unrotated_size(page)
     if gray is None:

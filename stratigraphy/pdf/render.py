@@ -29,8 +29,9 @@ def page_count(source: str | Path | bytes | fitz.Document) -> int:
             doc.close()
 
 
-def render_page_png(source: str | Path | bytes | fitz.Document | fitz.Page, page_index: int = 0,
-                    dpi: float = 150) -> bytes:
+def render_page_png(
+    source: str | Path | bytes | fitz.Document | fitz.Page, page_index: int = 0, dpi: float = 150
+) -> bytes:
     """PNG bytes of page ``page_index`` (0-based) at ``dpi``, rotation applied.
 
     ``source`` may be a path, PDF bytes, an open document or a page (then
@@ -43,8 +44,10 @@ def render_page_png(source: str | Path | bytes | fitz.Document | fitz.Page, page
     doc, owned = _document(source)
     try:
         if not 0 <= page_index < doc.page_count:
-            raise BadRequest(f"page {page_index} does not exist", detail=f"the document has {doc.page_count} pages "
-                             "(numbered from 0)")
+            raise BadRequest(
+                f"page {page_index} does not exist",
+                detail=f"the document has {doc.page_count} pages (numbered from 0)",
+            )
         return _png(doc.load_page(page_index), dpi)
     finally:
         if owned:
@@ -62,5 +65,7 @@ def _png(page: fitz.Page, dpi: float) -> bytes:
     try:
         pix = page.get_pixmap(dpi=int(round(dpi)), alpha=False)
         return bytes(pix.tobytes("png"))
-    except Exception as exc:  # noqa: BLE001 - damaged content streams
-        raise InputDocumentError(f"page {page.number + 1} cannot be rendered", detail=str(exc)[:200]) from None
+    except Exception as exc:
+        raise InputDocumentError(
+            f"page {page.number + 1} cannot be rendered", detail=str(exc)[:200]
+        ) from None

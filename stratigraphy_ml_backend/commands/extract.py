@@ -30,7 +30,9 @@ def collect_pdfs(inputs: Iterable[str]) -> list[Path]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             errors[pdf.name] = f"{type(exc).__name__}: {exc}"
             tqdm.write(f"{pdf.name}: {exc}", file=sys.stderr)
             continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must not end the run
+        except Exception as exc:
             log.exception("extraction of %s failed", pdf)
             errors[pdf.name] = f"{type(exc).__name__}: {exc}"
             tqdm.write(f"{pdf.name}: unexpected error {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -75,14 +77,16 @@ def run(args: argparse.Namespace) -> int:
         if draw_dir:
             try:
                 _draw(result, pdf, draw_dir)
-            except Exception as exc:  # noqa: BLE001 - drawing is a debugging aid
+            except Exception as exc:
                 tqdm.write(f"{pdf.name}: could not draw: {exc}", file=sys.stderr)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(predictions, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if errors:
         err_path = out.with_name(out.stem + ".errors.json")
-        err_path.write_text(json.dumps(errors, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        err_path.write_text(
+            json.dumps(errors, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         print(f"{len(errors)} of {len(pdfs)} files failed; see {err_path}", file=sys.stderr)
     n_layers = sum(len(b["layers"]) for bhs in predictions.values() for b in bhs)
     print(f"wrote {out}: {len(predictions)} files, {n_layers} layers", file=sys.stderr)
@@ -97,6 +101,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("inputs", nargs="+", metavar="PDF_OR_DIR")
     parser.add_argument("-o", "--output", required=True, help="predictions JSON to write")
-    parser.add_argument("--draw", metavar="DIR", help="write PNG pages with the detected boxes drawn on them")
+    parser.add_argument(
+        "--draw", metavar="DIR", help="write PNG pages with the detected boxes drawn on them"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)

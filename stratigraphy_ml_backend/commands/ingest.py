@@ -54,9 +54,15 @@ def run(args: argparse.Namespace) -> int:
         if args.watch:
             watch(ctx, project=args.project, use_queue=use_queue)
             return 0
-        summary = run_once(ctx, project=args.project, keys=args.keys,
-                           retry_failed=args.retry_failed, use_queue=use_queue,
-                           wait=not args.no_wait, progress=not args.no_progress)
+        summary = run_once(
+            ctx,
+            project=args.project,
+            keys=args.keys,
+            retry_failed=args.retry_failed,
+            use_queue=use_queue,
+            wait=not args.no_wait,
+            progress=not args.no_progress,
+        )
     except BackendError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
@@ -104,25 +110,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "LABEL_STUDIO_PROJECT_MAP), create one task per page with the stratigraphy "
         "predictions. Idempotent; progress is kept under ingest/ in the storage.",
     )
-    parser.add_argument("keys", nargs="*", metavar="KEY",
-                        help="only these PDFs (pdf/<project>/<name>.pdf); default: all pending")
+    parser.add_argument(
+        "keys",
+        nargs="*",
+        metavar="KEY",
+        help="only these PDFs (pdf/<project>/<name>.pdf); default: all pending",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="scan once and exit (the default)")
-    mode.add_argument("--watch", action="store_true",
-                      help="keep watching: bucket events (Redis) plus a rescan every "
-                      "INGEST_POLL_SECONDS")
-    mode.add_argument("--worker", action="store_true",
-                      help="run an RQ worker that ingests queued PDFs (needs REDIS_URL)")
-    mode.add_argument("--check", action="store_true",
-                      help="health check: storage, Redis and Label Studio reachable; exit 0/1")
+    mode.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep watching: bucket events (Redis) plus a rescan every INGEST_POLL_SECONDS",
+    )
+    mode.add_argument(
+        "--worker",
+        action="store_true",
+        help="run an RQ worker that ingests queued PDFs (needs REDIS_URL)",
+    )
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="health check: storage, Redis and Label Studio reachable; exit 0/1",
+    )
     parser.add_argument("--project", metavar="NAME", help="only pdf/NAME/")
     parser.add_argument("--burst", action="store_true", help="with --worker: exit when idle")
-    parser.add_argument("--local", action="store_true",
-                        help="ingest in this process even when REDIS_URL is set")
-    parser.add_argument("--no-wait", action="store_true",
-                        help="with a queue: exit once the jobs are queued")
-    parser.add_argument("--retry-failed", action="store_true",
-                        help="also retry PDFs marked under ingest/failed/")
+    parser.add_argument(
+        "--local", action="store_true", help="ingest in this process even when REDIS_URL is set"
+    )
+    parser.add_argument(
+        "--no-wait", action="store_true", help="with a queue: exit once the jobs are queued"
+    )
+    parser.add_argument(
+        "--retry-failed", action="store_true", help="also retry PDFs marked under ingest/failed/"
+    )
     parser.add_argument("--dpi", type=int, help="page image resolution (default INGEST_DPI)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)

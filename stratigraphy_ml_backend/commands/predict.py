@@ -29,10 +29,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="pre-annotate Label Studio tasks (JSON) into the import format",
         description=__doc__.split("\n\n")[1] if __doc__ else None,
     )
-    parser.add_argument("tasks", type=Path, help="tasks JSON file (list, {'tasks': [...]} or one task)")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="predictions JSON to write")
-    parser.add_argument("--label-config", type=Path, default=DEFAULT_CONFIG,
-                        help="labeling config XML (default: data/label_config.xml)")
+    parser.add_argument(
+        "tasks", type=Path, help="tasks JSON file (list, {'tasks': [...]} or one task)"
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, help="predictions JSON to write"
+    )
+    parser.add_argument(
+        "--label-config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="labeling config XML (default: data/label_config.xml)",
+    )
     parser.add_argument("--project", default=None, help="project id used for the feedback record")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
@@ -81,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         prediction = model.predict_tasks([task])[0]
         predictions = prediction if isinstance(prediction, list) else [prediction]
         empty += all(not p["result"] for p in predictions)
-        out.append({**{k: v for k, v in task.items() if k != "predictions"}, "predictions": predictions})
+        out.append(
+            {**{k: v for k, v in task.items() if k != "predictions"}, "predictions": predictions}
+        )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(out)} tasks written to {args.output} ({empty} without regions)", file=sys.stderr)

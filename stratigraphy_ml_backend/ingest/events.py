@@ -52,7 +52,7 @@ def created_keys(raw: bytes | str, bucket: str, prefix: str = "") -> list[str]:
         if head:
             if not key.startswith(head):
                 continue
-            key = key[len(head):]
+            key = key[len(head) :]
         if parse_pdf_key(key) is not None and key not in keys:
             keys.append(key)
     return keys

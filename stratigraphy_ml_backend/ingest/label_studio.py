@@ -41,8 +41,14 @@ def is_jwt(token: str) -> bool:
 class LabelStudioClient:
     """REST calls against one Label Studio server; thread-safe, one per process."""
 
-    def __init__(self, url: str, token: str, *, timeout: float = 60.0,
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        timeout: float = 60.0,
+        session: requests.Session | None = None,
+    ) -> None:
         if not url or not token:
             raise ConfigError("LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY are both needed")
         self.url = url.rstrip("/")
@@ -70,12 +76,14 @@ class LabelStudioClient:
     def _refresh(self) -> str:
         try:
             response = self._session.post(
-                f"{self.url}/api/token/refresh/", json={"refresh": self._token},
+                f"{self.url}/api/token/refresh/",
+                json={"refresh": self._token},
                 timeout=self._timeout,
             )
         except requests.RequestException as exc:
-            raise LabelStudioError(f"cannot reach Label Studio at {self.url}: "
-                                   f"{type(exc).__name__}") from None
+            raise LabelStudioError(
+                f"cannot reach Label Studio at {self.url}: {type(exc).__name__}"
+            ) from None
         if response.status_code != 200 or "access" not in _json(response):
             raise LabelStudioError(
                 f"Label Studio refused the personal access token (HTTP {response.status_code})"
@@ -90,8 +98,9 @@ class LabelStudioClient:
         for attempt in (1, 2):
             headers = {"Authorization": self._auth_header(force_refresh=attempt == 2)}
             try:
-                response = self._session.request(method, url, headers=headers,
-                                                 timeout=self._timeout, **kwargs)
+                response = self._session.request(
+                    method, url, headers=headers, timeout=self._timeout, **kwargs
+                )
             except requests.RequestException as exc:
                 raise LabelStudioError(
                     f"{method} {path} failed: cannot reach Label Studio ({type(exc).__name__})"
@@ -109,16 +118,25 @@ class LabelStudioClient:
     def project(self, project_id: int) -> dict[str, Any]:
         return dict(self.request("GET", f"/api/projects/{project_id}"))
 
-    def tasks(self, project_id: int, filters: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    def tasks(
+        self, project_id: int, filters: Sequence[dict[str, Any]] = ()
+    ) -> list[dict[str, Any]]:
         """All tasks of a project (every page of the listing), optionally filtered."""
         query = json.dumps({"filters": {"conjunction": "and", "items": list(filters)}})
         found: list[dict[str, Any]] = []
         page = 1
         while True:
-            body = self.request("GET", "/api/tasks", params={
-                "project": project_id, "page": page, "page_size": PAGE_SIZE, "query": query,
-                "fields": "all",
-            })
+            body = self.request(
+                "GET",
+                "/api/tasks",
+                params={
+                    "project": project_id,
+                    "page": page,
+                    "page_size": PAGE_SIZE,
+                    "query": query,
+                    "fields": "all",
+                },
+            )
             batch = body.get("tasks", body.get("items", []))
             found.extend(batch)
             total = body.get("total")
@@ -128,16 +146,24 @@ class LabelStudioClient:
 
     def tasks_with_data(self, project_id: int, field: str, value: str) -> list[dict[str, Any]]:
         """Tasks whose ``data.<field>`` equals ``value``."""
-        item = {"filter": f"filter:tasks:data.{field}", "operator": "equal",
-                "type": "String", "value": value}
+        item = {
+            "filter": f"filter:tasks:data.{field}",
+            "operator": "equal",
+            "type": "String",
+            "value": value,
+        }
         tasks = self.tasks(project_id, [item])
         # the filter is a convenience; check the value ourselves as well
         return [t for t in tasks if (t.get("data") or {}).get(field) == value]
 
     def import_tasks(self, project_id: int, tasks: Sequence[dict[str, Any]]) -> list[int]:
         """Create tasks (with their ``predictions``) in one import; returns their ids."""
-        body = self.request("POST", f"/api/projects/{project_id}/import",
-                            params={"return_task_ids": "true"}, json=list(tasks))
+        body = self.request(
+            "POST",
+            f"/api/projects/{project_id}/import",
+            params={"return_task_ids": "true"},
+            json=list(tasks),
+        )
         return [int(i) for i in body.get("task_ids", [])]
 
 

@@ -64,10 +64,15 @@ class IngestContext:
     def build(cls, settings: IngestSettings, extractor: Extractor | None = None) -> IngestContext:
         client = None
         if settings.storage.label_studio_url and settings.storage.label_studio_api_key:
-            client = LabelStudioClient(settings.storage.label_studio_url,
-                                       settings.storage.label_studio_api_key)
-        return cls(settings, make_storage(settings.storage), client,
-                   extractor or (engine_extractor() if settings.predict else None))
+            client = LabelStudioClient(
+                settings.storage.label_studio_url, settings.storage.label_studio_api_key
+            )
+        return cls(
+            settings,
+            make_storage(settings.storage),
+            client,
+            extractor or (engine_extractor() if settings.predict else None),
+        )
 
     def project(self, project_id: int) -> dict[str, Any]:
         """The Label Studio project (label config), fetched once per worker process."""
@@ -89,9 +94,14 @@ class IngestOutcome:
     reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "status": self.status, "pages": self.pages,
-                "rendered": self.rendered, "tasks_created": self.tasks_created,
-                "reason": self.reason}
+        return {
+            "key": self.key,
+            "status": self.status,
+            "pages": self.pages,
+            "rendered": self.rendered,
+            "tasks_created": self.tasks_created,
+            "reason": self.reason,
+        }
 
 
 # ------------------------------------------------------------------ task data
@@ -126,7 +136,10 @@ def image_value_key(label_config: str | None) -> str:
 
 
 def page_predictions(
-    result: DocumentResult, doc_hash: str, images: list[bytes], label_config: str | None,
+    result: DocumentResult,
+    doc_hash: str,
+    images: list[bytes],
+    label_config: str | None,
     settings: IngestSettings,
 ) -> list[dict[str, Any] | None]:
     """One Label Studio prediction per page, as the backend would return it (None if none)."""
@@ -144,8 +157,13 @@ def page_predictions(
             continue
         regions = ls_format.page_regions(result, page, doc_hash, settings.backend.engine_version)
         results = ls_format.regions_to_results(regions, info, displayed_size(png), names)
-        out.append({"model_version": version, "score": ls_format.page_score(result, page),
-                    "result": results})
+        out.append(
+            {
+                "model_version": version,
+                "score": ls_format.page_score(result, page),
+                "result": results,
+            }
+        )
     return out
 
 
@@ -201,13 +219,18 @@ def ingest_pdf(ctx: IngestContext, key: str) -> IngestOutcome:
     log.info("%s: %d pages, %d rendered at %d dpi", key, pages, rendered, settings.dpi)
 
     marker: dict[str, Any] = {
-        "pdf": key, "sha256": sha, "pages": pages, "images": image_keys, "dpi": settings.dpi,
+        "pdf": key,
+        "sha256": sha,
+        "pages": pages,
+        "images": image_keys,
+        "dpi": settings.dpi,
     }
     created = 0
     project_id = settings.project_for(parsed.project)
     if project_id is not None and ctx.label_studio is not None:
-        task_ids, created, warning = _create_tasks(ctx, project_id, key, data, sha, image_keys,
-                                                   images)
+        task_ids, created, warning = _create_tasks(
+            ctx, project_id, key, data, sha, image_keys, images
+        )
         marker["label_studio"] = {"project": project_id, "task_ids": task_ids}
         if warning:
             marker["warning"] = warning
@@ -220,15 +243,27 @@ def ingest_pdf(ctx: IngestContext, key: str) -> IngestOutcome:
 
 def _fail(storage: Storage, key: str, sha: str, reason: str) -> IngestOutcome:
     log.error("%s: cannot ingest: %s", key, reason)
-    state.write_marker(storage, state.failed_key(key), {
-        "pdf": key, "sha256": sha, "reason": reason, "failed_at": state.now_iso(),
-    })
+    state.write_marker(
+        storage,
+        state.failed_key(key),
+        {
+            "pdf": key,
+            "sha256": sha,
+            "reason": reason,
+            "failed_at": state.now_iso(),
+        },
+    )
     return IngestOutcome(key, "failed", reason=reason)
 
 
 def _create_tasks(
-    ctx: IngestContext, project_id: int, key: str, data: bytes, sha: str,
-    image_keys: list[str], images: list[bytes],
+    ctx: IngestContext,
+    project_id: int,
+    key: str,
+    data: bytes,
+    sha: str,
+    image_keys: list[str],
+    images: list[bytes],
 ) -> tuple[list[int], int, str | None]:
     """Create the missing page tasks of one PDF; returns (all task ids, created, warning)."""
     assert ctx.label_studio is not None
@@ -245,8 +280,9 @@ def _create_tasks(
             existing[page] = int(task["id"])
     missing = [i for i in range(len(image_keys)) if i not in existing]
     if not missing:
-        log.info("%s: all %d pages already have tasks in project %d", key, len(image_keys),
-                 project_id)
+        log.info(
+            "%s: all %d pages already have tasks in project %d", key, len(image_keys), project_id
+        )
         return [existing[i] for i in sorted(existing)], 0, None
 
     predictions: list[dict[str, Any] | None] = [None] * len(images)
@@ -265,15 +301,24 @@ def _create_tasks(
 
     tasks = []
     for index in missing:
-        task: dict[str, Any] = {"data": {
-            value_key: file_url(settings, image_keys[index]), "pdf": pdf_url, "page": index,
-        }}
+        task: dict[str, Any] = {
+            "data": {
+                value_key: file_url(settings, image_keys[index]),
+                "pdf": pdf_url,
+                "page": index,
+            }
+        }
         if predictions[index] is not None:
             task["predictions"] = [predictions[index]]
         tasks.append(task)
     new_ids = ctx.label_studio.import_tasks(project_id, tasks)
-    log.info("%s: created %d tasks in project %d (%d pages already had one)", key,
-             len(new_ids), project_id, len(existing))
+    log.info(
+        "%s: created %d tasks in project %d (%d pages already had one)",
+        key,
+        len(new_ids),
+        project_id,
+        len(existing),
+    )
     ids = dict(existing)
     ids.update(zip(missing, new_ids, strict=False))
     return [ids[i] for i in sorted(ids)], len(new_ids), warning

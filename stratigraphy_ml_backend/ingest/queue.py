@@ -72,10 +72,17 @@ def enqueue(queue: Queue, keys: Iterable[str], timeout: int) -> list[Job]:
                 continue
         except NoSuchJobError:
             pass
-        jobs.append(queue.enqueue(
-            run_job, key, job_id=jid, job_timeout=timeout, result_ttl=RESULT_TTL,
-            failure_ttl=RESULT_TTL, description=f"ingest {key}",
-        ))
+        jobs.append(
+            queue.enqueue(
+                run_job,
+                key,
+                job_id=jid,
+                job_timeout=timeout,
+                result_ttl=RESULT_TTL,
+                failure_ttl=RESULT_TTL,
+                description=f"ingest {key}",
+            )
+        )
     return jobs
 
 

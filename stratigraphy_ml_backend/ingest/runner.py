@@ -48,8 +48,10 @@ class RunSummary:
         self.tasks_created += outcome.tasks_created
 
     def line(self) -> str:
-        text = (f"{self.done} ingested, {self.skipped} already done, {self.failed} failed, "
-                f"{self.tasks_created} tasks created")
+        text = (
+            f"{self.done} ingested, {self.skipped} already done, {self.failed} failed, "
+            f"{self.tasks_created} tasks created"
+        )
         return text + (f", {self.queued} queued" if self.queued else "")
 
 
@@ -68,8 +70,13 @@ def process_locally(ctx: IngestContext, keys: Sequence[str], progress: bool = Tr
     return summary
 
 
-def process_queued(ctx: IngestContext, keys: Sequence[str], wait: bool = True,
-                   progress: bool = True, poll: float = 1.0) -> RunSummary:
+def process_queued(
+    ctx: IngestContext,
+    keys: Sequence[str],
+    wait: bool = True,
+    progress: bool = True,
+    poll: float = 1.0,
+) -> RunSummary:
     """Queue ``keys`` as RQ jobs; with ``wait``, follow them to the end with a progress bar."""
     from rq import Queue
 
@@ -83,18 +90,20 @@ def process_queued(ctx: IngestContext, keys: Sequence[str], wait: bool = True,
         return summary
     summary.queued = 0
     remaining = {job.id: job for job in jobs}
-    with tqdm(total=len(jobs), desc="ingest (queued)", unit="pdf",
-              disable=not progress) as bar:
+    with tqdm(total=len(jobs), desc="ingest (queued)", unit="pdf", disable=not progress) as bar:
         while remaining:
             for jid, job in list(remaining.items()):
                 status = job.get_status(refresh=True)
                 if status == "finished":
                     result = job.return_value() or {}
-                    summary.add(IngestOutcome(
-                        str(result.get("key", jid)), str(result.get("status", "done")),
-                        tasks_created=int(result.get("tasks_created") or 0),
-                        reason=result.get("reason"),
-                    ))
+                    summary.add(
+                        IngestOutcome(
+                            str(result.get("key", jid)),
+                            str(result.get("status", "done")),
+                            tasks_created=int(result.get("tasks_created") or 0),
+                            reason=result.get("reason"),
+                        )
+                    )
                 elif status in ("failed", "stopped", "canceled"):
                     summary.errors.append(f"{job.args[0] if job.args else jid}: job {status}")
                 else:
@@ -106,24 +115,42 @@ def process_queued(ctx: IngestContext, keys: Sequence[str], wait: bool = True,
     return summary
 
 
-def submit(ctx: IngestContext, keys: Sequence[str], *, use_queue: bool, wait: bool = True,
-           progress: bool = True) -> RunSummary:
+def submit(
+    ctx: IngestContext,
+    keys: Sequence[str],
+    *,
+    use_queue: bool,
+    wait: bool = True,
+    progress: bool = True,
+) -> RunSummary:
     if use_queue:
         return process_queued(ctx, keys, wait=wait, progress=progress)
     return process_locally(ctx, keys, progress=progress)
 
 
-def run_once(ctx: IngestContext, *, project: str | None = None, keys: Sequence[str] = (),
-             retry_failed: bool = False, use_queue: bool = False, wait: bool = True,
-             progress: bool = True) -> RunSummary:
+def run_once(
+    ctx: IngestContext,
+    *,
+    project: str | None = None,
+    keys: Sequence[str] = (),
+    retry_failed: bool = False,
+    use_queue: bool = False,
+    wait: bool = True,
+    progress: bool = True,
+) -> RunSummary:
     """Ingest the given keys, or every pending PDF under ``pdf/[<project>/]``."""
     todo = list(keys) or [p.key for p in state.find_pending(ctx.storage, project, retry_failed)]
     log.info("%d PDF(s) to ingest%s", len(todo), f" in pdf/{project}/" if project else "")
     return submit(ctx, todo, use_queue=use_queue, wait=wait, progress=progress)
 
 
-def watch(ctx: IngestContext, *, project: str | None = None, use_queue: bool = False,
-          should_stop: Callable[[], bool] = lambda: False) -> None:
+def watch(
+    ctx: IngestContext,
+    *,
+    project: str | None = None,
+    use_queue: bool = False,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> None:
     """Ingest new PDFs as they arrive, until ``should_stop()`` (never, by default)."""
     settings = ctx.settings
     conn = None
@@ -133,8 +160,12 @@ def watch(ctx: IngestContext, *, project: str | None = None, use_queue: bool = F
         conn = connect(settings)
     storage_settings = settings.storage
     prefix = f"{state.PDF_ROOT}{project}/" if project else state.PDF_ROOT
-    log.info("watching %s every %.0f s%s", prefix, settings.poll_seconds,
-             f" and bucket events on redis list {settings.events_key!r}" if conn else "")
+    log.info(
+        "watching %s every %.0f s%s",
+        prefix,
+        settings.poll_seconds,
+        f" and bucket events on redis list {settings.events_key!r}" if conn else "",
+    )
     while not should_stop():
         summary = run_once(ctx, project=project, use_queue=use_queue, wait=False, progress=False)
         if summary.done or summary.failed or summary.queued:
@@ -148,8 +179,11 @@ def watch(ctx: IngestContext, *, project: str | None = None, use_queue: bool = F
             if item is None:
                 continue
             bucket = storage_settings.s3_bucket or ""
-            keys = [k for k in created_keys(item[1], bucket, storage_settings.s3_prefix)
-                    if k.startswith(prefix)]
+            keys = [
+                k
+                for k in created_keys(item[1], bucket, storage_settings.s3_prefix)
+                if k.startswith(prefix)
+            ]
             if keys:
                 log.info("bucket event: %s", ", ".join(keys))
                 submit(ctx, keys, use_queue=use_queue, wait=False, progress=False)

@@ -38,8 +38,7 @@ def parse_project_map(raw: str) -> dict[str, int]:
         folder, project = folder.strip(), project.strip()
         if not sep or not folder or not project.isdigit():
             raise ConfigError(
-                "LABEL_STUDIO_PROJECT_MAP must look like 'folder=3,other=4', "
-                f"not {raw!r}"
+                f"LABEL_STUDIO_PROJECT_MAP must look like 'folder=3,other=4', not {raw!r}"
             )
         mapping[folder] = int(project)
     return mapping
@@ -78,9 +77,13 @@ class IngestSettings:
         if self.task_urls not in TASK_URL_FORMS:
             raise ConfigError(f"INGEST_TASK_URLS must be one of {', '.join(TASK_URL_FORMS)}")
         if (self.project_id is not None or self.project_map) and not self.storage.label_studio_url:
-            raise ConfigError("a Label Studio project is configured but LABEL_STUDIO_URL is not set")
-        if self.storage.label_studio_url and not self.storage.label_studio_api_key and (
-            self.project_id is not None or self.project_map
+            raise ConfigError(
+                "a Label Studio project is configured but LABEL_STUDIO_URL is not set"
+            )
+        if (
+            self.storage.label_studio_url
+            and not self.storage.label_studio_api_key
+            and (self.project_id is not None or self.project_map)
         ):
             raise ConfigError("LABEL_STUDIO_API_KEY is needed to create tasks in Label Studio")
 
@@ -116,6 +119,8 @@ class IngestSettings:
             ),
             redis_url=environ.get("REDIS_URL", "").strip() or None,
             queue=environ.get("INGEST_QUEUE", "").strip() or DEFAULT_QUEUE,
-            job_timeout=env_int(environ, "INGEST_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT, low=10, high=86400),
+            job_timeout=env_int(
+                environ, "INGEST_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT, low=10, high=86400
+            ),
             events_key=environ.get("INGEST_EVENTS_KEY", "").strip() or DEFAULT_EVENTS_KEY,
         )

@@ -97,14 +97,15 @@ def pending(
     all_pdfs: Iterable[PdfKey], done: Iterable[str], failed: Iterable[str], retry_failed: bool
 ) -> list[PdfKey]:
     """PDFs without a done marker (and without a failed one unless ``retry_failed``)."""
-    skip = {k[len(DONE_ROOT):-len(".json")] for k in done if k.endswith(".json")}
+    skip = {k[len(DONE_ROOT) : -len(".json")] for k in done if k.endswith(".json")}
     if not retry_failed:
-        skip |= {k[len(FAILED_ROOT):-len(".json")] for k in failed if k.endswith(".json")}
+        skip |= {k[len(FAILED_ROOT) : -len(".json")] for k in failed if k.endswith(".json")}
     return [pdf for pdf in all_pdfs if pdf.key not in skip]
 
 
-def find_pending(storage: Storage, project: str | None = None,
-                 retry_failed: bool = False) -> list[PdfKey]:
+def find_pending(
+    storage: Storage, project: str | None = None, retry_failed: bool = False
+) -> list[PdfKey]:
     """Scan the bucket: PDFs under ``pdf/[<project>/]`` that ingest has not handled yet."""
     sub = f"{PDF_ROOT}{project}/" if project else PDF_ROOT
     return pending(

@@ -38,24 +38,37 @@ class Hole:
     water: list[float] = field(default_factory=list)
     layers: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, top: float | None, bottom: float | None, lines: list[str], page: int,
-            rect: BBox, depth_boxes: list[BBox]) -> None:
-        self.layers.append({
-            "depth_interval": {"start": top, "end": bottom},
-            "material_description": " ".join(lines),
-            "page": page,
-            "material_description_rect": rect.as_list(),
-            "depth_rects": [b.as_list() for b in depth_boxes],
-        })
+    def add(
+        self,
+        top: float | None,
+        bottom: float | None,
+        lines: list[str],
+        page: int,
+        rect: BBox,
+        depth_boxes: list[BBox],
+    ) -> None:
+        self.layers.append(
+            {
+                "depth_interval": {"start": top, "end": bottom},
+                "material_description": " ".join(lines),
+                "page": page,
+                "material_description_rect": rect.as_list(),
+                "depth_rects": [b.as_list() for b in depth_boxes],
+            }
+        )
 
     def truth(self, index: int) -> dict[str, Any]:
         coords = {"E": self.coords[0], "N": self.coords[1]} if self.coords else None
         return {
             "borehole_index": index,
             "layers": self.layers,
-            "metadata": {"coordinates": coords, "reference_elevation": self.elevation,
-                         "original_name": self.name, "drilling_date": self.date,
-                         "total_depth": self.total_depth},
+            "metadata": {
+                "coordinates": coords,
+                "reference_elevation": self.elevation,
+                "original_name": self.name,
+                "drilling_date": self.date,
+                "total_depth": self.total_depth,
+            },
             "groundwater": [{"depth": d, "date": None, "elevation": None} for d in self.water],
         }
 
@@ -69,10 +82,20 @@ class Sheet:
         self.size = size
 
     def width(self, text: str, size: float | None = None, font: str | None = None) -> float:
-        return float(fitz.get_text_length(text, fontname=font or self.font, fontsize=size or self.size))
+        return float(
+            fitz.get_text_length(text, fontname=font or self.font, fontsize=size or self.size)
+        )
 
-    def put(self, x: float, top: float, text: str, *, size: float | None = None,
-            font: str | None = None, align: str = "left") -> BBox:
+    def put(
+        self,
+        x: float,
+        top: float,
+        text: str,
+        *,
+        size: float | None = None,
+        font: str | None = None,
+        align: str = "left",
+    ) -> BBox:
         size = size or self.size
         font = font or self.font
         w = self.width(text, size, font)
@@ -95,10 +118,19 @@ class Sheet:
                 current = trial
         return lines + ([current] if current else [])
 
-    def block(self, x: float, top: float, lines: list[str], *, size: float | None = None,
-              leading: float = 1.3) -> BBox:
+    def block(
+        self,
+        x: float,
+        top: float,
+        lines: list[str],
+        *,
+        size: float | None = None,
+        leading: float = 1.3,
+    ) -> BBox:
         size = size or self.size
-        return union_all(self.put(x, top + i * leading * size, ln, size=size) for i, ln in enumerate(lines))
+        return union_all(
+            self.put(x, top + i * leading * size, ln, size=size) for i, ln in enumerate(lines)
+        )
 
     def rule(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.5) -> None:
         self.page.draw_line((x0, y0), (x1, y1), color=(0, 0, 0), width=width)
@@ -291,7 +323,13 @@ def english_log() -> Doc:
     s.put(320, 56, "Date started: 07.04.2021")
     s.put(320, 68, "Final depth: 12.40 m")
     s.put(320, 80, "Water strike: 2.40 m")
-    heads = [(40, "From (m)"), (88, "To (m)"), (130, "Description"), (440, "SPT N"), (495, "RQD (%)")]
+    heads = [
+        (40, "From (m)"),
+        (88, "To (m)"),
+        (130, "Description"),
+        (440, "SPT N"),
+        (495, "RQD (%)"),
+    ]
     top = 110.0
     for x, h in heads:
         s.put(x, top, h, size=8)
@@ -330,16 +368,26 @@ def side_by_side() -> Doc:
     s = Sheet(page, "helv", 8.5)
     s.put(421, 24, "Sondierungen Parzelle 1123", size=12, align="center")
     specs = [
-        (40, Hole("RS 1", (2601410.0, 1199870.0), 421.35, None, 4.5),
-         [(0.0, 0.35, "Oberboden, siltig, braun"),
-          (0.35, 1.8, "Silt, tonig, beige, weich, mit Wurzelresten"),
-          (1.8, 3.1, "Kies, sandig, grau, locker"),
-          (3.1, 4.5, "Moräne, siltig-sandiger Kies mit Steinen, dicht")]),
-        (440, Hole("RS 2", (2601455.0, 1199902.0), 420.9, None, 5.2),
-         [(0.0, 0.2, "Asphaltbelag"),
-          (0.2, 0.65, "Koffer: Kies, sandig, grau"),
-          (0.65, 2.45, "Sand, siltig, braungrau, feucht"),
-          (2.45, 5.2, "Kies mit Sand und Steinen, grau, nass, dicht gelagert")]),
+        (
+            40,
+            Hole("RS 1", (2601410.0, 1199870.0), 421.35, None, 4.5),
+            [
+                (0.0, 0.35, "Oberboden, siltig, braun"),
+                (0.35, 1.8, "Silt, tonig, beige, weich, mit Wurzelresten"),
+                (1.8, 3.1, "Kies, sandig, grau, locker"),
+                (3.1, 4.5, "Moräne, siltig-sandiger Kies mit Steinen, dicht"),
+            ],
+        ),
+        (
+            440,
+            Hole("RS 2", (2601455.0, 1199902.0), 420.9, None, 5.2),
+            [
+                (0.0, 0.2, "Asphaltbelag"),
+                (0.2, 0.65, "Koffer: Kies, sandig, grau"),
+                (0.65, 2.45, "Sand, siltig, braungrau, feucht"),
+                (2.45, 5.2, "Kies mit Sand und Steinen, grau, nass, dicht gelagert"),
+            ],
+        ),
     ]
     holes = []
     for x, hole, rows in specs:
@@ -369,15 +417,31 @@ def two_pages() -> Doc:
     hole = Hole("B 7", (2712040.0, 1265330.0), 398.45, "2020-10-05", 14.0)
     rows = [
         (0.0, 0.4, "Humus, sandig, dunkelbraun, stark durchwurzelt, locker"),
-        (0.4, 2.3, "Sand, siltig, ockerbraun, locker, feucht, mit vereinzelten Kieskörnern "
-                   "und Wurzelresten, gegen unten grauer werdend"),
-        (2.3, 5.15, "Kies, stark sandig, grau, gerundet, mitteldicht gelagert, ab 4 m nass, "
-                    "Komponenten aus Kalk und Kristallin, vereinzelt Steine bis 12 cm"),
-        (5.15, 6.9, "Sand, fein, siltig, graubeige, geschichtet, mit dünnen Siltlagen, "
-                    "mitteldicht gelagert, nass"),
-        (6.9, 8.7, "Silt, tonig, grau, weich bis steif, mit organischen Beimengungen und "
-                   "einzelnen Holzresten, nach unten zunehmend sandig, stellenweise geschichtet "
-                   "mit dünnen Feinsandlagen, leicht riechend, vereinzelt Schneckenschalen"),
+        (
+            0.4,
+            2.3,
+            "Sand, siltig, ockerbraun, locker, feucht, mit vereinzelten Kieskörnern "
+            "und Wurzelresten, gegen unten grauer werdend",
+        ),
+        (
+            2.3,
+            5.15,
+            "Kies, stark sandig, grau, gerundet, mitteldicht gelagert, ab 4 m nass, "
+            "Komponenten aus Kalk und Kristallin, vereinzelt Steine bis 12 cm",
+        ),
+        (
+            5.15,
+            6.9,
+            "Sand, fein, siltig, graubeige, geschichtet, mit dünnen Siltlagen, "
+            "mitteldicht gelagert, nass",
+        ),
+        (
+            6.9,
+            8.7,
+            "Silt, tonig, grau, weich bis steif, mit organischen Beimengungen und "
+            "einzelnen Holzresten, nach unten zunehmend sandig, stellenweise geschichtet "
+            "mit dünnen Feinsandlagen, leicht riechend, vereinzelt Schneckenschalen",
+        ),
         (8.7, 11.35, "Kies mit Sand, grau, dicht gelagert, vereinzelt Steine"),
         (11.35, 14.0, "Mergel, grau, verwittert, hart"),
     ]
@@ -506,8 +570,14 @@ def _landscape_table(doc: fitz.Document) -> Hole:
     s.put(40, 50, "Koordinaten: 2'667'300 / 1'228'450")
     s.put(300, 50, "Kote: 489.75 m ü.M.")
     s.put(520, 50, "Datum: 21.08.2018")
-    cols = [(40, "von"), (85, "bis"), (130, "Beschreibung"), (480, "Farbe"), (560, "Konsistenz"),
-            (660, "Bemerkungen")]
+    cols = [
+        (40, "von"),
+        (85, "bis"),
+        (130, "Beschreibung"),
+        (480, "Farbe"),
+        (560, "Konsistenz"),
+        (660, "Bemerkungen"),
+    ]
     s.put(40, 80, "m u. T.", size=7)
     for x, head in cols:
         s.put(x, 92, head)
@@ -516,7 +586,14 @@ def _landscape_table(doc: fitz.Document) -> Hole:
         (0.0, 0.5, "Auffüllung, Kies, sandig, mit Bauschutt", "dunkelbraun", "locker", ""),
         (0.5, 2.2, "Silt, schwach tonig, feinsandig", "ockerbraun", "steif", "Wasserzutritt"),
         (2.2, 6.4, "Kies mit Sand, schwach siltig, gerundet", "grau", "dicht", ""),
-        (6.4, 11.0, "Ton, siltig, mit Feinsandlagen, laminiert", "graublau", "halbfest", "Kernverlust 9.10"),
+        (
+            6.4,
+            11.0,
+            "Ton, siltig, mit Feinsandlagen, laminiert",
+            "graublau",
+            "halbfest",
+            "Kernverlust 9.10",
+        ),
     ]
     y = 114.0
     for a, b, text, color, cons, remark in rows:
@@ -545,9 +622,12 @@ def rotated_landscape(rotation: int = 270) -> Doc:
     src.close()
     for layer in hole.layers:
         layer["material_description_rect"] = unrotate_bbox(
-            BBox(*layer["material_description_rect"]), LANDSCAPE[1], LANDSCAPE[0], rotation).as_list()
-        layer["depth_rects"] = [unrotate_bbox(BBox(*r), LANDSCAPE[1], LANDSCAPE[0], rotation).as_list()
-                                for r in layer["depth_rects"]]
+            BBox(*layer["material_description_rect"]), LANDSCAPE[1], LANDSCAPE[0], rotation
+        ).as_list()
+        layer["depth_rects"] = [
+            unrotate_bbox(BBox(*r), LANDSCAPE[1], LANDSCAPE[0], rotation).as_list()
+            for r in layer["depth_rects"]
+        ]
     return Doc(f"rotated_landscape_{rotation}", _bytes(out), [hole.truth(0)])
 
 
@@ -625,8 +705,12 @@ def english_base_depths() -> Doc:
     top, scale = 120.0, 120.0
     rows = [
         (0.0, 0.25, "MADE GROUND: brown sandy topsoil with brick fragments"),
-        (0.25, 1.1, "Soft to firm orange brown slightly sandy gravelly CLAY. Gravel is fine to "
-                    "medium subangular flint"),
+        (
+            0.25,
+            1.1,
+            "Soft to firm orange brown slightly sandy gravelly CLAY. Gravel is fine to "
+            "medium subangular flint",
+        ),
         (1.1, 2.6, "Medium dense light brown slightly clayey fine to coarse SAND and GRAVEL"),
         (2.6, 4.2, "Stiff grey fissured silty CLAY with rare selenite crystals"),
     ]
@@ -690,8 +774,12 @@ def german_bis_rows() -> Doc:
     hole = Hole("KB 5", None, 501.2, None, 7.5)
     s.put(50, 40, "Schichtenverzeichnis Kernbohrung KB 5", size=12)
     s.put(50, 60, "Höhe: 501.20 m ü.M.")
-    rows = [(0.4, "Humus, sandig, dunkelbraun"), (2.1, "Lehm, siltig, braun, steif bis halbfest"),
-            (5.3, "Kies, sandig, grau, gerundet, dicht gelagert, nass"), (7.5, "Fels: Kalkstein, grau, geklüftet")]
+    rows = [
+        (0.4, "Humus, sandig, dunkelbraun"),
+        (2.1, "Lehm, siltig, braun, steif bis halbfest"),
+        (5.3, "Kies, sandig, grau, gerundet, dicht gelagert, nass"),
+        (7.5, "Fels: Kalkstein, grau, geklüftet"),
+    ]
     y = 100.0
     prev = 0.0
     prev_box: BBox | None = None
@@ -711,18 +799,33 @@ def stacked_tables() -> Doc:
     page = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
     s = Sheet(page, "helv", 8.5)
     specs = [
-        (Hole("B 1", (2611200.0, 1233400.0), 455.1, None, 5.0),
-         [(0.0, 0.3, "Oberboden, braun"), (0.3, 2.2, "Lehm, siltig, beige"), (2.2, 5.0, "Kies, sandig, grau")]),
-        (Hole("B 2", (2611260.0, 1233470.0), 456.3, None, 6.0),
-         [(0.0, 0.5, "Auffüllung, Kies, Ziegelreste"), (0.5, 3.1, "Sand, siltig, braun"),
-          (3.1, 6.0, "Moräne, Silt, kiesig, dicht")]),
+        (
+            Hole("B 1", (2611200.0, 1233400.0), 455.1, None, 5.0),
+            [
+                (0.0, 0.3, "Oberboden, braun"),
+                (0.3, 2.2, "Lehm, siltig, beige"),
+                (2.2, 5.0, "Kies, sandig, grau"),
+            ],
+        ),
+        (
+            Hole("B 2", (2611260.0, 1233470.0), 456.3, None, 6.0),
+            [
+                (0.0, 0.5, "Auffüllung, Kies, Ziegelreste"),
+                (0.5, 3.1, "Sand, siltig, braun"),
+                (3.1, 6.0, "Moräne, Silt, kiesig, dicht"),
+            ],
+        ),
     ]
     y = 40.0
     holes = []
     for hole, rows in specs:
         assert hole.coords and hole.elevation
         s.put(40, y, f"Bohrung {hole.name}", size=11)
-        s.put(40, y + 16, f"Koordinaten {int(hole.coords[0]):,} / {int(hole.coords[1]):,}".replace(",", "'"))
+        s.put(
+            40,
+            y + 16,
+            f"Koordinaten {int(hole.coords[0]):,} / {int(hole.coords[1]):,}".replace(",", "'"),
+        )
         s.put(300, y + 16, f"Kote {hole.elevation:.2f} m ü.M.")
         s.put(40, y + 40, "von")
         s.put(80, y + 40, "bis")
@@ -752,8 +855,12 @@ def description_left() -> Doc:
     s.put(400, 90, "Prof. (m)")
     top, scale = 110.0, 90.0
     bounds = [0.0, 0.2, 1.4, 3.05, 6.0]
-    texts = ["Enrobé bitumineux", "Grave de fondation, sable et gravier gris",
-             "Limon argileux brun, plastique", "Argile grise à blocs (moraine), très compacte"]
+    texts = [
+        "Enrobé bitumineux",
+        "Grave de fondation, sable et gravier gris",
+        "Limon argileux brun, plastique",
+        "Argile grise à blocs (moraine), très compacte",
+    ]
     labels: dict[float, BBox] = {}
     for d in bounds:
         y = top + d * scale
@@ -779,8 +886,9 @@ def skewed_scan(doc: Doc, degrees: float = 1.2, dpi: int = 200) -> Doc:
     out = fitz.open()
     for page in src:
         pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY)
-        img = Image.open(io.BytesIO(pix.tobytes("png"))).rotate(degrees, expand=False, fillcolor=255,
-                                                                  resample=Image.BICUBIC)
+        img = Image.open(io.BytesIO(pix.tobytes("png"))).rotate(
+            degrees, expand=False, fillcolor=255, resample=Image.BICUBIC
+        )
         buf = io.BytesIO()
         img.save(buf, format="PNG")
         new = out.new_page(width=page.rect.width, height=page.rect.height)
@@ -800,12 +908,31 @@ def summary_table() -> Doc:
     for x, h in heads:
         s.put(x + 3, top + 3, h)
     specs = [
-        ("S1", [(0.0, 0.3, "Terre végétale"), (0.3, 1.5, "Limon argileux brun"),
-                (1.5, 3.0, "Gravier sableux gris, compact")]),
-        ("S2", [(0.0, 0.2, "Enrobé"), (0.2, 0.8, "Remblai graveleux"), (0.8, 2.6, "Sable limoneux beige"),
-                (2.6, 4.0, "Moraine argileuse grise à blocs")]),
-        ("S3", [(0.0, 0.4, "Terre végétale"), (0.4, 2.2, "Argile limoneuse grise, plastique"),
-                (2.2, 3.5, "Marne altérée beige")]),
+        (
+            "S1",
+            [
+                (0.0, 0.3, "Terre végétale"),
+                (0.3, 1.5, "Limon argileux brun"),
+                (1.5, 3.0, "Gravier sableux gris, compact"),
+            ],
+        ),
+        (
+            "S2",
+            [
+                (0.0, 0.2, "Enrobé"),
+                (0.2, 0.8, "Remblai graveleux"),
+                (0.8, 2.6, "Sable limoneux beige"),
+                (2.6, 4.0, "Moraine argileuse grise à blocs"),
+            ],
+        ),
+        (
+            "S3",
+            [
+                (0.0, 0.4, "Terre végétale"),
+                (0.4, 2.2, "Argile limoneuse grise, plastique"),
+                (2.2, 3.5, "Marne altérée beige"),
+            ],
+        ),
     ]
     y = top + 16
     rules = [top, y]
@@ -844,9 +971,13 @@ def french_comma_boundaries() -> Doc:
     s.put(150, 96, "Description")
     top, scale = 120.0, 80.0
     bounds = [0.0, 0.4, 1.55, 3.2, 5.1, 7.5]
-    texts = ["Terre végétale brune", "Limon sableux ocre, mou",
-             "Sable et gravier gris, propre, saturé", "Moraine graveleuse à matrice limoneuse, grise, compacte",
-             "Molasse marneuse grise, tendre"]
+    texts = [
+        "Terre végétale brune",
+        "Limon sableux ocre, mou",
+        "Sable et gravier gris, propre, saturé",
+        "Moraine graveleuse à matrice limoneuse, grise, compacte",
+        "Molasse marneuse grise, tendre",
+    ]
     labels: dict[float, BBox] = {}
     for d in bounds:
         y = top + d * scale
@@ -872,18 +1003,26 @@ def cluttered_log() -> Doc:
     s.put(30, 42, "Koordinaten: 2'683'150 / 1'247'320")
     s.put(260, 42, "Terrainhöhe: 412.60 m ü.M.")
     s.put(460, 42, "Ruhewasserspiegel: 2.90 m ab OKT")
-    cols = [(30, "Tiefe m"), (80, "Schichtbeschreibung"), (390, "Proben"), (480, "SPT"),
-            (530, "Ausbau"), (700, "Bemerkungen")]
+    cols = [
+        (30, "Tiefe m"),
+        (80, "Schichtbeschreibung"),
+        (390, "Proben"),
+        (480, "SPT"),
+        (530, "Ausbau"),
+        (700, "Bemerkungen"),
+    ]
     for x, head in cols:
         s.put(x, 70, head, size=8)
     s.rule(30, 82, 812, 82)
     top, scale = 90.0, 38.0
     bounds = [0.0, 0.3, 1.8, 4.25, 7.6, 12.0]
-    texts = ["Humus, siltig, braun",
-             "Lehm, siltig-tonig, braun, steif, mit Wurzeln",
-             "Kies, sandig, schwach siltig, grau, dicht gelagert, Komponenten gerundet bis 6 cm",
-             "Sand, fein bis mittel, grau, nass, mitteldicht",
-             "Moräne: Silt, tonig, kiesig, mit Steinen, grau, sehr dicht"]
+    texts = [
+        "Humus, siltig, braun",
+        "Lehm, siltig-tonig, braun, steif, mit Wurzeln",
+        "Kies, sandig, schwach siltig, grau, dicht gelagert, Komponenten gerundet bis 6 cm",
+        "Sand, fein bis mittel, grau, nass, mitteldicht",
+        "Moräne: Silt, tonig, kiesig, mit Steinen, grau, sehr dicht",
+    ]
     labels: dict[float, BBox] = {}
     for d in bounds:
         y = top + d * scale
@@ -899,8 +1038,12 @@ def cluttered_log() -> Doc:
         s.put(390, top + a * scale, f"{_f(a)}-{_f(b)} K{k + 1}")
     for d, n in [(1.5, "8"), (3.0, "27"), (4.5, "31"), (6.0, "44")]:
         s.put(480, top + d * scale, n)
-    for a, b, what in [(0.0, 1.0, "Tonsperre"), (1.0, 2.0, "Quarzsand"), (2.0, 11.0, "Filterkies 2-4 mm"),
-                       (11.0, 12.0, "Sumpfrohr")]:
+    for a, b, what in [
+        (0.0, 1.0, "Tonsperre"),
+        (1.0, 2.0, "Quarzsand"),
+        (2.0, 11.0, "Filterkies 2-4 mm"),
+        (11.0, 12.0, "Sumpfrohr"),
+    ]:
         s.put(530, top + a * scale + 2, f"{_f(a)} - {_f(b)} {what}")
     s.put(700, top + 2.9 * scale, "Wasserspiegel 2.90")
     s.put(700, top + 8.2 * scale, "Kernverlust 8.20 - 8.50")
@@ -915,13 +1058,27 @@ def report_paragraphs() -> Doc:
     hole = Hole("SC 1", None, None, None, 6.3, [3.2])
     s.put(60, 50, "3. Résultats du sondage SC 1", size=12)
     s.put(60, 74, "Le sondage a rencontré la succession suivante :")
-    rows = [(0.0, 0.4, "terre végétale brune, limoneuse, avec de nombreuses racines et quelques cailloux "
-                       "calcaires"),
-            (0.4, 1.7, "limon argileux beige à brun, humide, de consistance molle à moyenne, avec de rares "
-                       "graviers"),
-            (1.7, 4.85, "graviers et galets arrondis dans une matrice sableuse grise, propres, compacts, "
-                        "aquifères dès 3.20 m"),
-            (4.85, 6.3, "marne grise, dure, finement litée")]
+    rows = [
+        (
+            0.0,
+            0.4,
+            "terre végétale brune, limoneuse, avec de nombreuses racines et quelques cailloux "
+            "calcaires",
+        ),
+        (
+            0.4,
+            1.7,
+            "limon argileux beige à brun, humide, de consistance molle à moyenne, avec de rares "
+            "graviers",
+        ),
+        (
+            1.7,
+            4.85,
+            "graviers et galets arrondis dans une matrice sableuse grise, propres, compacts, "
+            "aquifères dès 3.20 m",
+        ),
+        (4.85, 6.3, "marne grise, dure, finement litée"),
+    ]
     y = 100.0
     for a, b, text in rows:
         head = f"De {_f(a)} à {_f(b)} m : "
@@ -929,7 +1086,7 @@ def report_paragraphs() -> Doc:
         words = (head + text).split()
         lines = s.wrap(" ".join(words), 470)
         rect_lines = s.block(60, y, lines)
-        first_text = lines[0][len(head.strip()):].strip()
+        first_text = lines[0][len(head.strip()) :].strip()
         desc_lines = [first_text] + lines[1:] if first_text else lines[1:]
         desc_rect = BBox(depth.x1 + 4, rect_lines.y0, rect_lines.x1, rect_lines.y1)
         hole.add(a, b, desc_lines, 1, desc_rect, [depth])
@@ -944,18 +1101,38 @@ def two_profiles_side_by_side() -> Doc:
     page = doc.new_page(width=LANDSCAPE[0], height=LANDSCAPE[1])
     s = Sheet(page, "helv", 7.5)
     specs = [
-        (30, Hole("KB 1", (2634010.0, 1251220.0), 445.3, None, 6.0),
-         [0.0, 0.35, 1.9, 3.6, 6.0], ["Oberboden, humos, braun", "Lehm, sandig, braun, steif",
-                                      "Kies, sandig, grau, dicht", "Molasse, Sandstein, verwittert"]),
-        (440, Hole("KB 2", (2634080.0, 1251190.0), 446.1, None, 7.0),
-         [0.0, 0.5, 2.45, 4.1, 7.0], ["Auffüllung, Kies, Ziegelreste", "Silt, tonig, grau, weich",
-                                      "Sand, kiesig, grau, nass", "Moräne, Silt, kiesig, sehr dicht"]),
+        (
+            30,
+            Hole("KB 1", (2634010.0, 1251220.0), 445.3, None, 6.0),
+            [0.0, 0.35, 1.9, 3.6, 6.0],
+            [
+                "Oberboden, humos, braun",
+                "Lehm, sandig, braun, steif",
+                "Kies, sandig, grau, dicht",
+                "Molasse, Sandstein, verwittert",
+            ],
+        ),
+        (
+            440,
+            Hole("KB 2", (2634080.0, 1251190.0), 446.1, None, 7.0),
+            [0.0, 0.5, 2.45, 4.1, 7.0],
+            [
+                "Auffüllung, Kies, Ziegelreste",
+                "Silt, tonig, grau, weich",
+                "Sand, kiesig, grau, nass",
+                "Moräne, Silt, kiesig, sehr dicht",
+            ],
+        ),
     ]
     holes = []
     for x, hole, bounds, texts in specs:
         assert hole.coords and hole.elevation
         s.put(x, 24, f"Bohrung {hole.name}", size=11)
-        s.put(x, 40, f"Koordinaten {int(hole.coords[0]):,} / {int(hole.coords[1]):,}".replace(",", "'"))
+        s.put(
+            x,
+            40,
+            f"Koordinaten {int(hole.coords[0]):,} / {int(hole.coords[1]):,}".replace(",", "'"),
+        )
         s.put(x, 50, f"Kote {hole.elevation:.2f} m ü.M.")
         top, scale = 80.0, 66.0
         for m in range(1, int(bounds[-1]) + 1):
@@ -987,9 +1164,11 @@ def hyphenated() -> Doc:
     s.put(40, 46, "OK Terrain: 522.05 m ü.M.")
     s.put(40, 80, "Tiefe (m)")
     s.put(110, 80, "Material")
-    rows = [(0.0, 0.3, ["Mutterboden, dunkel-", "braun, humos"]),
-            (0.3, 2.4, ["Silt, feinsandig, hell-", "braun bis ocker, mit", "Kalkkonkretionen"]),
-            (2.4, 5.5, ["Kies, stark sandig,", "grau, gut gerundet,", "Grundwasser-", "führend"])]
+    rows = [
+        (0.0, 0.3, ["Mutterboden, dunkel-", "braun, humos"]),
+        (0.3, 2.4, ["Silt, feinsandig, hell-", "braun bis ocker, mit", "Kalkkonkretionen"]),
+        (2.4, 5.5, ["Kies, stark sandig,", "grau, gut gerundet,", "Grundwasser-", "führend"]),
+    ]
     y = 96.0
     for a, b, lines in rows:
         depth = s.put(40, y, f"{_f(a)}-{_f(b)}")
@@ -1027,8 +1206,16 @@ def ocr_text_layer(doc: Doc, dpi: int = 150, every: int = 3) -> Doc:
                     text = text.replace(".", ",")
             height = y1 - y0
             # the widest font size that keeps the word inside its printed box
-            size = max(3.0, min(0.8 * height, 0.97 * (x1 - x0) / max(1e-6, fitz.get_text_length(text, "helv", 1))))
-            new.insert_text((x0, y1 - 0.22 * height), text, fontsize=size, fontname="helv", render_mode=3)
+            size = max(
+                3.0,
+                min(
+                    0.8 * height,
+                    0.97 * (x1 - x0) / max(1e-6, fitz.get_text_length(text, "helv", 1)),
+                ),
+            )
+            new.insert_text(
+                (x0, y1 - 0.22 * height), text, fontsize=size, fontname="helv", render_mode=3
+            )
     src.close()
     return Doc(f"{doc.name}_ocrlayer", _bytes(out), doc.truth)
 
@@ -1042,17 +1229,25 @@ def british_full_log() -> Doc:
     s.put(30, 24, "BOREHOLE RECORD  BH 01", size=12)
     s.put(30, 42, "Coordinates 2'685'400 / 1'249'600")
     s.put(300, 42, "Ground Level 431.20 m")
-    heads = [(30, "Depth (m)"), (85, "Type"), (110, "Result"), (160, "Description of strata"),
-             (440, "Depth"), (480, "Level")]
+    heads = [
+        (30, "Depth (m)"),
+        (85, "Type"),
+        (110, "Result"),
+        (160, "Description of strata"),
+        (440, "Depth"),
+        (480, "Level"),
+    ]
     for x, h in heads:
         s.put(x, 70, h, size=7.5)
     s.rule(30, 82, 560, 82)
     top, scale = 88.0, 78.0
-    strata = [(0.0, 0.35, "TOPSOIL: dark brown clayey SILT with rootlets"),
-              (0.35, 1.6, "Firm brown mottled grey silty CLAY with occasional fine gravel"),
-              (1.6, 4.3, "Medium dense brown very sandy subangular fine to coarse GRAVEL"),
-              (4.3, 6.2, "Loose grey silty fine SAND, wet"),
-              (6.2, 8.0, "Very stiff grey slightly sandy gravelly CLAY with cobbles (TILL)")]
+    strata = [
+        (0.0, 0.35, "TOPSOIL: dark brown clayey SILT with rootlets"),
+        (0.35, 1.6, "Firm brown mottled grey silty CLAY with occasional fine gravel"),
+        (1.6, 4.3, "Medium dense brown very sandy subangular fine to coarse GRAVEL"),
+        (4.3, 6.2, "Loose grey silty fine SAND, wet"),
+        (6.2, 8.0, "Very stiff grey slightly sandy gravelly CLAY with cobbles (TILL)"),
+    ]
     prev_box: BBox | None = None
     for a, b, text in strata:
         y0, y1 = top + a * scale, top + b * scale
@@ -1063,10 +1258,20 @@ def british_full_log() -> Doc:
         s.put(505, y1 - 9, _f(431.2 - b), align="right")
         hole.add(a, b, lines, 1, rect, ([prev_box] if prev_box else []) + [box])
         prev_box = box
-    tests = [(0.5, 0.6, "D", ""), (1.0, 1.45, "SPT", "N=9"), (1.5, 1.6, "D", ""), (2.0, 2.45, "SPT", "N=14"),
-             (2.5, 2.6, "B", ""), (3.0, 3.45, "SPT", "N=22"), (4.0, 4.45, "SPT", "N=18"),
-             (4.5, 4.6, "D", ""), (5.0, 5.45, "SPT", "N=7"), (6.0, 6.45, "SPT", "N=31"),
-             (6.5, 6.95, "U100", ""), (7.5, 7.95, "SPT", "N=50/75")]
+    tests = [
+        (0.5, 0.6, "D", ""),
+        (1.0, 1.45, "SPT", "N=9"),
+        (1.5, 1.6, "D", ""),
+        (2.0, 2.45, "SPT", "N=14"),
+        (2.5, 2.6, "B", ""),
+        (3.0, 3.45, "SPT", "N=22"),
+        (4.0, 4.45, "SPT", "N=18"),
+        (4.5, 4.6, "D", ""),
+        (5.0, 5.45, "SPT", "N=7"),
+        (6.0, 6.45, "SPT", "N=31"),
+        (6.5, 6.95, "U100", ""),
+        (7.5, 7.95, "SPT", "N=50/75"),
+    ]
     for a, b, kind, result in tests:
         y = top + a * scale
         s.put(30, y, f"{_f(a)}-{_f(b)}")
@@ -1084,11 +1289,41 @@ def two_column_continuation() -> Doc:
     hole = Hole("KB 21", (2700150.0, 1230480.0), 560.4, None, 30.0)
     s.put(30, 24, "Kernbohrung KB 21 - Schichtenverzeichnis", size=12)
     s.put(30, 42, "Koordinaten 2'700'150 / 1'230'480, Höhe 560.40 m ü.M.")
-    bounds = [0.0, 0.3, 1.2, 2.9, 4.4, 6.1, 8.75, 10.2, 12.6, 14.0, 16.35, 19.8, 22.1, 25.45, 27.3, 30.0]
-    texts = ["Humus", "Lehm, braun", "Kies, sandig, grau", "Sand, siltig, beige", "Kies mit Steinen",
-             "Silt, tonig, grau", "Sand, fein, grau", "Kies, sauber, grau", "Ton, siltig, blaugrau",
-             "Moräne, Silt, kiesig", "Moräne, Kies, siltig", "Mergel, verwittert", "Sandstein, grau",
-             "Mergel, grau, hart", "Sandstein, feinkörnig"]
+    bounds = [
+        0.0,
+        0.3,
+        1.2,
+        2.9,
+        4.4,
+        6.1,
+        8.75,
+        10.2,
+        12.6,
+        14.0,
+        16.35,
+        19.8,
+        22.1,
+        25.45,
+        27.3,
+        30.0,
+    ]
+    texts = [
+        "Humus",
+        "Lehm, braun",
+        "Kies, sandig, grau",
+        "Sand, siltig, beige",
+        "Kies mit Steinen",
+        "Silt, tonig, grau",
+        "Sand, fein, grau",
+        "Kies, sauber, grau",
+        "Ton, siltig, blaugrau",
+        "Moräne, Silt, kiesig",
+        "Moräne, Kies, siltig",
+        "Mergel, verwittert",
+        "Sandstein, grau",
+        "Mergel, grau, hart",
+        "Sandstein, feinkörnig",
+    ]
     half = 8
     for c, x in enumerate((30, 440)):
         s.put(x, 70, "von")
@@ -1114,10 +1349,12 @@ def soil_profile_cm() -> Doc:
     hole = Hole("SP 3", None, 612.0, None, 1.6)
     s.put(50, 40, "Bodenprofil Schurf SP 3", size=12)
     s.put(50, 58, "Höhe: 612.00 m ü.M.")
-    rows = [(0, 30, "Ah: humoser Oberboden, sandiger Lehm, dunkelbraun, stark durchwurzelt"),
-            (30, 75, "Bv: Lehm, schwach kiesig, braun, mässig durchwurzelt"),
-            (75, 120, "C1: Kies, sandig, grau, kalkhaltig"),
-            (120, 160, "C2: Sand, siltig, beige, nass")]
+    rows = [
+        (0, 30, "Ah: humoser Oberboden, sandiger Lehm, dunkelbraun, stark durchwurzelt"),
+        (30, 75, "Bv: Lehm, schwach kiesig, braun, mässig durchwurzelt"),
+        (75, 120, "C1: Kies, sandig, grau, kalkhaltig"),
+        (120, 160, "C2: Sand, siltig, beige, nass"),
+    ]
     y = 100.0
     for a, b, text in rows:
         depth = s.put(50, y, f"{a} - {b} cm")
@@ -1135,9 +1372,15 @@ def cover_and_log() -> Doc:
     s = Sheet(page, "tiro", 10.0)
     s.put(60, 60, "Geotechnischer Bericht Neubau Wohnüberbauung Sandgrube", size=13)
     s.put(60, 80, "Bern, 14. März 2021")
-    toc = [("1", "Einleitung", "3"), ("2", "Geologie und Baugrund", "4"), ("3", "Kies- und Sandvorkommen", "6"),
-           ("4", "Grundwasser", "8"), ("5", "Bohrungen und Sondierungen", "9"), ("6", "Folgerungen", "12"),
-           ("7", "Beilagen", "15")]
+    toc = [
+        ("1", "Einleitung", "3"),
+        ("2", "Geologie und Baugrund", "4"),
+        ("3", "Kies- und Sandvorkommen", "6"),
+        ("4", "Grundwasser", "8"),
+        ("5", "Bohrungen und Sondierungen", "9"),
+        ("6", "Folgerungen", "12"),
+        ("7", "Beilagen", "15"),
+    ]
     y = 130.0
     for n, title, pg in toc:
         s.put(60, y, n)
@@ -1145,14 +1388,21 @@ def cover_and_log() -> Doc:
         s.put(480, y, pg, align="right")
         y += 16
     s.put(60, y + 20, "Die Bohrung KB 1 erreichte eine Tiefe von 6.20 m. Der Grundwasserspiegel")
-    s.put(60, y + 34, "lag bei 2.10 m unter Terrain. Die Schichtgrenzen sind in Beilage 2 dargestellt.")
+    s.put(
+        60,
+        y + 34,
+        "lag bei 2.10 m unter Terrain. Die Schichtgrenzen sind in Beilage 2 dargestellt.",
+    )
     hole = Hole("KB 1", None, 540.3, None, 6.2, [2.1])
     page2 = doc.new_page(width=PORTRAIT[0], height=PORTRAIT[1])
     s2 = Sheet(page2, "helv", 8.5)
     s2.put(40, 30, "Beilage 2: Bohrung KB 1", size=11)
     s2.put(40, 48, "Terrainkote 540.30 m ü.M.")
-    rows = [(0.0, 0.3, "Oberboden, braun"), (0.3, 2.5, "Kies, sandig, braun-grau"),
-            (2.5, 6.2, "Sand, siltig, grau, nass")]
+    rows = [
+        (0.0, 0.3, "Oberboden, braun"),
+        (0.3, 2.5, "Kies, sandig, braun-grau"),
+        (2.5, 6.2, "Sand, siltig, grau, nass"),
+    ]
     y = 80.0
     for a, b, text in rows:
         depth = s2.put(40, y, f"{_f(a)} - {_f(b)} m")
@@ -1173,9 +1423,16 @@ def deep_core_log() -> Doc:
     s.put(40, 80, "Gestein")
     s.put(420, 80, "Tiefe m")
     bounds = [0.0, 0.4, 6.5, 38.2, 97.6, 104.9, 152.3, 188.0, 250.0]
-    texts = ["Humus", "Moräne, siltig-kiesig", "Schotter, Kies und Sand", "Obere Süsswassermolasse, Mergel",
-             "Sandstein, grau", "Mergel, bunt, mit Sandsteinbänken", "Untere Meeresmolasse, Sandstein",
-             "Kalk, grau, dicht, geklüftet"]
+    texts = [
+        "Humus",
+        "Moräne, siltig-kiesig",
+        "Schotter, Kies und Sand",
+        "Obere Süsswassermolasse, Mergel",
+        "Sandstein, grau",
+        "Mergel, bunt, mit Sandsteinbänken",
+        "Untere Meeresmolasse, Sandstein",
+        "Kalk, grau, dicht, geklüftet",
+    ]
     y = 96.0
     for i, text in enumerate(texts):
         a, b = bounds[i], bounds[i + 1]
@@ -1198,11 +1455,13 @@ def with_interpretation_column() -> Doc:
     s.put(40, 80, "Tiefe")
     s.put(90, 80, "Beschreibung")
     s.put(345, 80, "Geologie")
-    rows = [(0.0, 0.3, "Oberboden", "Deckschicht"),
-            (0.3, 1.4, "Silt, tonig, braun", "Verwitterungslehm"),
-            (1.4, 4.6, "Kies, sandig, grau", "Niederterrassenschotter"),
-            (4.6, 6.9, "Silt, kiesig, mit Steinen, grau", "Moräne"),
-            (6.9, 9.0, "Mergel, grau, hart", "Molasse")]
+    rows = [
+        (0.0, 0.3, "Oberboden", "Deckschicht"),
+        (0.3, 1.4, "Silt, tonig, braun", "Verwitterungslehm"),
+        (1.4, 4.6, "Kies, sandig, grau", "Niederterrassenschotter"),
+        (4.6, 6.9, "Silt, kiesig, mit Steinen, grau", "Moräne"),
+        (6.9, 9.0, "Mergel, grau, hart", "Molasse"),
+    ]
     y = 98.0
     for a, b, text, unit in rows:
         depth = s.put(40, y, f"{_f(a)}-{_f(b)}")
@@ -1221,8 +1480,12 @@ def open_last_row() -> Doc:
     hole = Hole("F 9", None, 455.0, None, None)
     s.put(50, 40, "Forage F 9 (destructif)", size=12)
     s.put(50, 58, "Altitude : 455.00 m")
-    rows = [(0.0, 0.5, "0.00 - 0.50 m", "Terre végétale"), (0.5, 2.8, "0.50 - 2.80 m", "Limon argileux brun"),
-            (2.8, 5.2, "2.80 - 5.20 m", "Gravier sableux gris"), (5.2, None, "dès 5.20 m", "Molasse gréseuse grise")]
+    rows = [
+        (0.0, 0.5, "0.00 - 0.50 m", "Terre végétale"),
+        (0.5, 2.8, "0.50 - 2.80 m", "Limon argileux brun"),
+        (2.8, 5.2, "2.80 - 5.20 m", "Gravier sableux gris"),
+        (5.2, None, "dès 5.20 m", "Molasse gréseuse grise"),
+    ]
     y = 100.0
     for a, b, label, text in rows:
         depth = s.put(50, y, label)
@@ -1242,8 +1505,12 @@ def depths_with_elevations() -> Doc:
     s.put(40, 48, "Terrain: 451.80 m ü.M.")
     top, scale = 100.0, 75.0
     bounds = [0.0, 0.6, 2.15, 4.9, 8.4]
-    texts = ["Humus, lehmig", "Lehm, siltig, ocker, steif", "Kies, sandig, grau, nass",
-             "Mergel, grau, verwittert, hart"]
+    texts = [
+        "Humus, lehmig",
+        "Lehm, siltig, ocker, steif",
+        "Kies, sandig, grau, nass",
+        "Mergel, grau, verwittert, hart",
+    ]
     labels: dict[float, BBox] = {}
     for d in bounds:
         y = top + d * scale
@@ -1260,14 +1527,39 @@ def depths_with_elevations() -> Doc:
 
 
 def second_round() -> list[Doc]:
-    return [french_split_table(), english_base_depths(), german_units_left(), german_bis_rows(),
-            stacked_tables(), description_left(), summary_table(), french_comma_boundaries(),
-            cluttered_log(), report_paragraphs(), two_profiles_side_by_side(), hyphenated(),
-            british_full_log(), two_column_continuation(), soil_profile_cm(), cover_and_log(),
-            deep_core_log(), with_interpretation_column(), open_last_row(),
-            depths_with_elevations()]
+    return [
+        french_split_table(),
+        english_base_depths(),
+        german_units_left(),
+        german_bis_rows(),
+        stacked_tables(),
+        description_left(),
+        summary_table(),
+        french_comma_boundaries(),
+        cluttered_log(),
+        report_paragraphs(),
+        two_profiles_side_by_side(),
+        hyphenated(),
+        british_full_log(),
+        two_column_continuation(),
+        soil_profile_cm(),
+        cover_and_log(),
+        deep_core_log(),
+        with_interpretation_column(),
+        open_last_row(),
+        depths_with_elevations(),
+    ]
 
 
 def all_docs() -> list[Doc]:
-    return [french_table(), german_profile(), identifier_log(), english_log(), side_by_side(),
-            two_pages(), italian_log(), french_inline(), rotated_landscape(270)]
+    return [
+        french_table(),
+        german_profile(),
+        identifier_log(),
+        english_log(),
+        side_by_side(),
+        two_pages(),
+        italian_log(),
+        french_inline(),
+        rotated_landscape(270),
+    ]

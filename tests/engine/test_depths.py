@@ -60,7 +60,11 @@ def test_parse_depth_value_rejects_non_depths(token: str) -> None:
 def test_parse_depth_interval(text: str, expected: DepthInterval) -> None:
     got = parse_depth_interval(text)
     assert got is not None
-    assert got.start == pytest.approx(expected.start) if expected.start is not None else got.start is None
+    assert (
+        got.start == pytest.approx(expected.start)
+        if expected.start is not None
+        else got.start is None
+    )
     assert got.end == pytest.approx(expected.end) if expected.end is not None else got.end is None
 
 

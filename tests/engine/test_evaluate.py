@@ -67,7 +67,11 @@ def test_depth_mismatch_counts_for_descriptions_only() -> None:
         )
     ]
     score = score_file(pred, TRUTH)
-    assert (score.descriptions.tp, score.descriptions.predicted, score.descriptions.truth) == (4, 5, 4)
+    assert (score.descriptions.tp, score.descriptions.predicted, score.descriptions.truth) == (
+        4,
+        5,
+        4,
+    )
     assert score.layers.tp == 2
     assert score.layers.precision == pytest.approx(2 / 5)
     assert score.layers.recall == pytest.approx(2 / 4)
@@ -112,8 +116,12 @@ def test_evaluate_command_prints_table_and_json(tmp_path: Path) -> None:
     out = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert "a.pdf" in out and "pooled" in out
     data = json.loads(
-        subprocess.run(cmd + ["--json"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+        subprocess.run(
+            cmd + ["--json"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout
     )
     assert data["pooled"]["layers"]["f1"] == 1.0
-    bad = subprocess.run(cmd[:-1] + [str(tmp_path / "missing.json")], cwd=REPO, capture_output=True, text=True)
+    bad = subprocess.run(
+        cmd[:-1] + [str(tmp_path / "missing.json")], cwd=REPO, capture_output=True, text=True
+    )
     assert bad.returncode != 0 and "no such file" in bad.stderr

@@ -17,8 +17,12 @@ BENCHMARK = REPO.parent / "shared" / "benchmark"
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "stratigraphy_ml_backend", *args], cwd=REPO, capture_output=True, text=True,
-        env={"ENGINE_OUTLINE_OCR": "false", "PATH": "/usr/bin:/bin"}, timeout=300,
+        [sys.executable, "-m", "stratigraphy_ml_backend", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={"ENGINE_OUTLINE_OCR": "false", "PATH": "/usr/bin:/bin"},
+        timeout=300,
     )
 
 
@@ -41,9 +45,16 @@ def test_extract_directory_with_a_bad_file_then_evaluate(tmp_path: Path) -> None
     assert list(errors) == ["broken.pdf"]
     assert "broken.pdf" in run.stderr and "Traceback" not in run.stderr
     layer = predictions["boundary_column_de_1.pdf"][0]["layers"][0]
-    assert set(layer) >= {"depth_interval", "material_description", "page", "material_description_rect", "depth_rects"}
+    assert set(layer) >= {
+        "depth_interval",
+        "material_description",
+        "page",
+        "material_description_rect",
+        "depth_rects",
+    }
     assert sorted(p.name for p in (tmp_path / "draw").glob("*.png")) == [
-        "boundary_column_de_1_p1.png", "inline_french_3_p1.png"
+        "boundary_column_de_1_p1.png",
+        "inline_french_3_p1.png",
     ]
 
     scored = cli("evaluate", str(out), str(tmp_path / "truth.json"), "--json")
@@ -61,6 +72,8 @@ def test_benchmark_quality(tmp_path: Path) -> None:
     out = tmp_path / "predictions.json"
     run = cli("extract", str(BENCHMARK / "pdfs"), "-o", str(out))
     assert run.returncode == 0, run.stderr
-    scored = json.loads(cli("evaluate", str(out), str(BENCHMARK / "ground_truth.json"), "--json").stdout)
+    scored = json.loads(
+        cli("evaluate", str(out), str(BENCHMARK / "ground_truth.json"), "--json").stdout
+    )
     assert scored["pooled"]["layers"]["f1"] >= 0.95
     assert scored["pooled"]["descriptions"]["f1"] >= 0.97

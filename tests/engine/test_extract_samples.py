@@ -20,7 +20,9 @@ SETTINGS = EngineSettings(outline_ocr=False)
 TEXT_LAYER_SAMPLES = [
     pytest.param(lambda: samples.boundary_column(1, "de"), id="boundary-column-de"),
     pytest.param(lambda: samples.boundary_column(11, "fr"), id="boundary-column-fr"),
-    pytest.param(lambda: samples.boundary_column(29, "it", n_layers=8), id="boundary-column-equal-steps"),
+    pytest.param(
+        lambda: samples.boundary_column(29, "it", n_layers=8), id="boundary-column-equal-steps"
+    ),
     pytest.param(lambda: samples.interval_text(2, "de"), id="interval-text-de"),
     pytest.param(lambda: samples.interval_text(12, "en", comma=True), id="interval-text-commas"),
     pytest.param(lambda: samples.inline_french(3), id="inline-negative-french"),
@@ -63,7 +65,10 @@ def test_boxes_land_on_the_printed_text(make) -> None:
     for layer, truth in pairs:
         assert layer["material_description"] == truth["material_description"]
         assert layer["page"] == truth["page"]
-        got, want = BBox(*layer["material_description_rect"]), BBox(*truth["material_description_rect"])
+        got, want = (
+            BBox(*layer["material_description_rect"]),
+            BBox(*truth["material_description_rect"]),
+        )
         assert got.iou(want) > 0.6, (layer["material_description"], got, want)
         for rect in truth["depth_rects"]:
             want_depth = BBox(*rect)

@@ -58,7 +58,16 @@ def test_entries(text: str, kind: EntryKind, start: float, end: float | None) ->
 
 
 @pytest.mark.parametrize(
-    "text", ["668.99 m ü.M.", "9.40 m: 3.75 kg/cm2", "Endtiefe 10.00 m", "GW 2.65 m", "13 8 -", "1:100", "0. SS"]
+    "text",
+    [
+        "668.99 m ü.M.",
+        "9.40 m: 3.75 kg/cm2",
+        "Endtiefe 10.00 m",
+        "GW 2.65 m",
+        "13 8 -",
+        "1:100",
+        "0. SS",
+    ],
 )
 def test_labelled_values_elevations_and_test_rows_are_not_entries(text: str) -> None:
     assert entry(text) is None
@@ -85,9 +94,12 @@ def test_unordered_numbers_do_not_make_a_column() -> None:
 
 def test_boundary_column_assigns_text_between_values_and_top_layer_from_surface() -> None:
     p = page(
-        words(60, 200, "0.80"), words(60, 300, "2.50"), words(60, 420, "4.10"),
+        words(60, 200, "0.80"),
+        words(60, 300, "2.50"),
+        words(60, 420, "4.10"),
         words(150, 170, "Humus, braun"),
-        words(150, 240, "Kies, sandig, grau,"), words(150, 252, "hell- braun"),
+        words(150, 240, "Kies, sandig, grau,"),
+        words(150, 252, "hell- braun"),
         words(150, 350, "Sand, siltig"),
         words(150, 440, "Molasse, Sandstein"),
     )
@@ -104,10 +116,15 @@ def test_boundary_column_assigns_text_between_values_and_top_layer_from_surface(
 
 def test_inline_negative_depths_and_end_of_hole() -> None:
     p = page(
-        words(50, 100, "0.00"), words(110, 100, "Terre végétale, brune"),
-        words(50, 130, "-0.40"), words(110, 130, "Gravier sableux, gris,"), words(110, 142, "humide"),
-        words(50, 170, "-2.10"), words(110, 170, "Marne altérée"),
-        words(50, 200, "-3.00"), words(110, 200, "Fin du forage"),
+        words(50, 100, "0.00"),
+        words(110, 100, "Terre végétale, brune"),
+        words(50, 130, "-0.40"),
+        words(110, 130, "Gravier sableux, gris,"),
+        words(110, 142, "humide"),
+        words(50, 170, "-2.10"),
+        words(110, 170, "Marne altérée"),
+        words(50, 200, "-3.00"),
+        words(110, 200, "Fin du forage"),
     )
     (bh,) = detect_boreholes([p])
     got = [(l.depth.start, l.depth.end, l.description) for l in bh.layers]
@@ -120,23 +137,36 @@ def test_inline_negative_depths_and_end_of_hole() -> None:
 
 def test_interval_rows() -> None:
     p = page(
-        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Topsoil, dark brown"),
-        words(50, 125, "0.30 - 2.20 m"), words(150, 125, "Gravel, sandy,"), words(150, 137, "grey"),
-        words(50, 160, "2.20 - 4.00 m"), words(150, 160, "Clay, silty"),
+        words(50, 100, "0.00 - 0.30 m"),
+        words(150, 100, "Topsoil, dark brown"),
+        words(50, 125, "0.30 - 2.20 m"),
+        words(150, 125, "Gravel, sandy,"),
+        words(150, 137, "grey"),
+        words(50, 160, "2.20 - 4.00 m"),
+        words(150, 160, "Clay, silty"),
     )
     (bh,) = detect_boreholes([p])
     got = [(l.depth.start, l.depth.end, l.description) for l in bh.layers]
-    assert got == [(0.0, 0.3, "Topsoil, dark brown"), (0.3, 2.2, "Gravel, sandy, grey"), (2.2, 4.0, "Clay, silty")]
+    assert got == [
+        (0.0, 0.3, "Topsoil, dark brown"),
+        (0.3, 2.2, "Gravel, sandy, grey"),
+        (2.2, 4.0, "Clay, silty"),
+    ]
 
 
 def test_two_boreholes_side_by_side() -> None:
-    left = [words(40, 100 + 30 * i, f"{a:.2f} - {b:.2f} m") + words(120, 100 + 30 * i, m)
-            for i, (a, b, m) in enumerate([(0, 0.5, "Humus"), (0.5, 2, "Kies, sandig"), (2, 3, "Lehm")])]
-    right = [words(320, 100 + 30 * i, f"{a:.2f} - {b:.2f} m") + words(400, 100 + 30 * i, m)
-             for i, (a, b, m) in enumerate([(0, 1, "Sand"), (1, 2.5, "Ton, siltig"), (2.5, 4, "Mergel")])]
+    left = [
+        words(40, 100 + 30 * i, f"{a:.2f} - {b:.2f} m") + words(120, 100 + 30 * i, m)
+        for i, (a, b, m) in enumerate([(0, 0.5, "Humus"), (0.5, 2, "Kies, sandig"), (2, 3, "Lehm")])
+    ]
+    right = [
+        words(320, 100 + 30 * i, f"{a:.2f} - {b:.2f} m") + words(400, 100 + 30 * i, m)
+        for i, (a, b, m) in enumerate([(0, 1, "Sand"), (1, 2.5, "Ton, siltig"), (2.5, 4, "Mergel")])
+    ]
     bhs = detect_boreholes([page(*left, *right)])
     assert [[l.description for l in b.layers] for b in bhs] == [
-        ["Humus", "Kies, sandig", "Lehm"], ["Sand", "Ton, siltig", "Mergel"]
+        ["Humus", "Kies, sandig", "Lehm"],
+        ["Sand", "Ton, siltig", "Mergel"],
     ]
 
 
@@ -144,12 +174,17 @@ def test_rotated_page_boxes_come_back_in_the_unrotated_frame() -> None:
     from stratigraphy.geometry import unrotate_bbox
 
     upright = page(
-        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Humus"),
-        words(50, 125, "0.30 - 2.20 m"), words(150, 125, "Kies, sandig"),
+        words(50, 100, "0.00 - 0.30 m"),
+        words(150, 100, "Humus"),
+        words(50, 125, "0.30 - 2.20 m"),
+        words(150, 125, "Kies, sandig"),
     )
     # the same page stored with /Rotate 90: words live in the unrotated frame (842 x 595)
     stored = PageContent(
-        1, 595, 842, 90,
+        1,
+        595,
+        842,
+        90,
         tuple(Word(w.text, unrotate_bbox(w.bbox, 595, 842, 90), 1) for w in upright.words),
     )
     stored = PageContent(1, 595, 842, 90, stored.words)
@@ -167,9 +202,11 @@ def test_ruled_table_rows_start_at_their_ruling_line() -> None:
     from stratigraphy.model import Segment
 
     # depths vertically centred in three-line rows; descriptions start at the row top
-    rows = [(100, 0.0, 0.5, ["Humus, dunkelbraun,", "durchwurzelt,", "feucht"]),
-            (140, 0.5, 2.0, ["Kies, sandig,", "grau, gut", "gerundet"]),
-            (180, 2.0, 3.5, ["Ton, siltig,", "blaugrau,", "steif"])]
+    rows = [
+        (100, 0.0, 0.5, ["Humus, dunkelbraun,", "durchwurzelt,", "feucht"]),
+        (140, 0.5, 2.0, ["Kies, sandig,", "grau, gut", "gerundet"]),
+        (180, 2.0, 3.5, ["Ton, siltig,", "blaugrau,", "steif"]),
+    ]
     ws: list[Word] = []
     for top, a, b, lines in rows:
         ws += words(50, top + 13, f"{a:.2f} - {b:.2f} m")
@@ -187,13 +224,18 @@ def test_ruled_table_rows_start_at_their_ruling_line() -> None:
 
 def test_descriptions_left_of_the_depth_column() -> None:
     p = page(
-        words(50, 100, "Terreno vegetale"), words(300, 112, "0.40"),
-        words(50, 125, "Ghiaia sabbiosa, grigia"), words(300, 160, "2.10"),
-        words(50, 175, "Limo argilloso, molle"), words(300, 200, "3.00"),
+        words(50, 100, "Terreno vegetale"),
+        words(300, 112, "0.40"),
+        words(50, 125, "Ghiaia sabbiosa, grigia"),
+        words(300, 160, "2.10"),
+        words(50, 175, "Limo argilloso, molle"),
+        words(300, 200, "3.00"),
     )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
-        (0.0, 0.4, "Terreno vegetale"), (0.4, 2.1, "Ghiaia sabbiosa, grigia"), (2.1, 3.0, "Limo argilloso, molle")
+        (0.0, 0.4, "Terreno vegetale"),
+        (0.4, 2.1, "Ghiaia sabbiosa, grigia"),
+        (2.1, 3.0, "Limo argilloso, molle"),
     ]
 
 
@@ -207,7 +249,12 @@ def test_descriptions_left_of_the_depth_column() -> None:
 )
 def test_interval_phrasings(rows: list[str]) -> None:
     texts = ["Terre végétale", "Gravier sableux", "Argile limoneuse"]
-    p = page(*[words(50, 100 + 25 * i, r) + words(200, 100 + 25 * i, t) for i, (r, t) in enumerate(zip(rows, texts))])
+    p = page(
+        *[
+            words(50, 100 + 25 * i, r) + words(200, 100 + 25 * i, t)
+            for i, (r, t) in enumerate(zip(rows, texts))
+        ]
+    )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.3), (0.3, 1.6), (1.6, 4.0)]
     assert [l.description for l in bh.layers] == texts
@@ -217,53 +264,85 @@ def test_scale_ticks_beside_a_boundary_column_are_ignored() -> None:
     ticks = [words(20, 100 + 50 * m, str(m), size=6) for m in range(0, 6)]
     p = page(
         *ticks,
-        words(80, 130, "0.60"), words(80, 205, "2.10"), words(80, 330, "4.60"),
-        words(150, 110, "Humus"), words(150, 160, "Kies, sandig"), words(150, 260, "Moräne, siltig"),
+        words(80, 130, "0.60"),
+        words(80, 205, "2.10"),
+        words(80, 330, "4.60"),
+        words(150, 110, "Humus"),
+        words(150, 160, "Kies, sandig"),
+        words(150, 260, "Moräne, siltig"),
         words(150, 345, "Molasse, Sandstein"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.6), (0.6, 2.1), (2.1, 4.6), (4.6, None)]
+    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [
+        (0.0, 0.6),
+        (0.6, 2.1),
+        (2.1, 4.6),
+        (4.6, None),
+    ]
 
 
 def test_negative_values_in_a_boundary_column_are_boundaries() -> None:
     p = page(
-        words(60, 200, "-0.80"), words(60, 300, "-2.50"), words(60, 420, "-4.10"),
-        words(150, 170, "Terre végétale"), words(150, 245, "Gravier sableux, gris"),
-        words(150, 350, "Limon argileux"), words(150, 440, "Molasse gréseuse"),
+        words(60, 200, "-0.80"),
+        words(60, 300, "-2.50"),
+        words(60, 420, "-4.10"),
+        words(150, 170, "Terre végétale"),
+        words(150, 245, "Gravier sableux, gris"),
+        words(150, 350, "Limon argileux"),
+        words(150, 440, "Molasse gréseuse"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.8), (0.8, 2.5), (2.5, 4.1), (4.1, None)]
+    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [
+        (0.0, 0.8),
+        (0.8, 2.5),
+        (2.5, 4.1),
+        (4.1, None),
+    ]
 
 
 def test_row_values_that_are_bottom_depths() -> None:
     p = page(
-        words(50, 100, "0.30"), words(110, 100, "Humus, braun"),
-        words(50, 125, "1.20"), words(110, 125, "Kies, sandig, grau"),
-        words(50, 150, "4.00"), words(110, 150, "Sand, siltig"),
+        words(50, 100, "0.30"),
+        words(110, 100, "Humus, braun"),
+        words(50, 125, "1.20"),
+        words(110, 125, "Kies, sandig, grau"),
+        words(50, 150, "4.00"),
+        words(110, 150, "Sand, siltig"),
     )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
-        (0.0, 0.3, "Humus, braun"), (0.3, 1.2, "Kies, sandig, grau"), (1.2, 4.0, "Sand, siltig")
+        (0.0, 0.3, "Humus, braun"),
+        (0.3, 1.2, "Kies, sandig, grau"),
+        (1.2, 4.0, "Sand, siltig"),
     ]
 
 
 def test_two_logs_stacked_on_one_page() -> None:
     rows = [(0, 0.5, "Humus"), (0.5, 2, "Kies, sandig"), (2, 3, "Lehm, siltig")]
-    top = [words(50, 100 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 100 + 25 * i, t)
-           for i, (a, b, t) in enumerate(rows)]
-    bottom = [words(50, 400 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 400 + 25 * i, t)
-              for i, (a, b, t) in enumerate([(0, 1, "Sand"), (1, 2.5, "Ton"), (2.5, 4, "Mergel")])]
+    top = [
+        words(50, 100 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 100 + 25 * i, t)
+        for i, (a, b, t) in enumerate(rows)
+    ]
+    bottom = [
+        words(50, 400 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 400 + 25 * i, t)
+        for i, (a, b, t) in enumerate([(0, 1, "Sand"), (1, 2.5, "Ton"), (2.5, 4, "Mergel")])
+    ]
     bhs = detect_boreholes([page(*top, *bottom)])
     assert [[(l.depth.start, l.depth.end) for l in b.layers] for b in bhs] == [
-        [(0.0, 0.5), (0.5, 2.0), (2.0, 3.0)], [(0.0, 1.0), (1.0, 2.5), (2.5, 4.0)]
+        [(0.0, 0.5), (0.5, 2.0), (2.0, 3.0)],
+        [(0.0, 1.0), (1.0, 2.5), (2.5, 4.0)],
     ]
 
 
 def test_descriptions_on_the_lines_under_each_interval() -> None:
     p = page(
-        words(50, 100, "0.00 - 0.30 m:"), words(50, 112, "Humus, dunkelbraun"),
-        words(50, 130, "0.30 - 1.60 m:"), words(50, 142, "Kies, sandig, grau,"), words(50, 154, "locker gelagert"),
-        words(50, 172, "1.60 - 4.00 m:"), words(50, 184, "Moräne, siltig"),
+        words(50, 100, "0.00 - 0.30 m:"),
+        words(50, 112, "Humus, dunkelbraun"),
+        words(50, 130, "0.30 - 1.60 m:"),
+        words(50, 142, "Kies, sandig, grau,"),
+        words(50, 154, "locker gelagert"),
+        words(50, 172, "1.60 - 4.00 m:"),
+        words(50, 184, "Moräne, siltig"),
     )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
@@ -274,23 +353,38 @@ def test_descriptions_on_the_lines_under_each_interval() -> None:
 
 
 def test_a_sample_table_is_not_a_log() -> None:
-    log = [words(50, 100 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 100 + 25 * i, t)
-           for i, (a, b, t) in enumerate([(0, 0.5, "Humus"), (0.5, 2, "Kies, sandig"), (2, 3, "Lehm")])]
+    log = [
+        words(50, 100 + 25 * i, f"{a:.2f} - {b:.2f} m") + words(150, 100 + 25 * i, t)
+        for i, (a, b, t) in enumerate([(0, 0.5, "Humus"), (0.5, 2, "Kies, sandig"), (2, 3, "Lehm")])
+    ]
     samples_table = [words(50, 300, "Proben")] + [
         words(50, 320 + 20 * i, f"{a:.2f} - {b:.2f} m") + words(150, 320 + 20 * i, t)
-        for i, (a, b, t) in enumerate([(0.6, 0.8, "P1 Kies"), (1.5, 1.7, "P2 Kies, sandig"), (2.4, 2.6, "P3 Lehm")])
+        for i, (a, b, t) in enumerate(
+            [(0.6, 0.8, "P1 Kies"), (1.5, 1.7, "P2 Kies, sandig"), (2.4, 2.6, "P3 Lehm")]
+        )
     ]
     bhs = detect_boreholes([page(*log, *samples_table)])
     assert [[l.description for l in b.layers] for b in bhs] == [["Humus", "Kies, sandig", "Lehm"]]
 
 
 def test_one_table_listing_several_boreholes() -> None:
-    rows = [("KB1", 0, 0.3, "Humus"), ("KB1", 0.3, 2.0, "Kies, sandig"), ("KB1", 2.0, 3.5, "Moräne"),
-            ("KB2", 0, 0.5, "Auffüllung"), ("KB2", 0.5, 1.8, "Sand, siltig"), ("KB2", 1.8, 4.0, "Mergel")]
+    rows = [
+        ("KB1", 0, 0.3, "Humus"),
+        ("KB1", 0.3, 2.0, "Kies, sandig"),
+        ("KB1", 2.0, 3.5, "Moräne"),
+        ("KB2", 0, 0.5, "Auffüllung"),
+        ("KB2", 0.5, 1.8, "Sand, siltig"),
+        ("KB2", 1.8, 4.0, "Mergel"),
+    ]
     ws = []
     for i, (name, a, b, text) in enumerate(rows):
         y = 100 + 20 * i
-        ws += words(40, y, name) + words(100, y, f"{a:.2f}") + words(150, y, f"{b:.2f}") + words(220, y, text)
+        ws += (
+            words(40, y, name)
+            + words(100, y, f"{a:.2f}")
+            + words(150, y, f"{b:.2f}")
+            + words(220, y, text)
+        )
     bhs = detect_boreholes([page(ws)])
     assert [[(l.depth.start, l.depth.end, l.description) for l in b.layers] for b in bhs] == [
         [(0.0, 0.3, "Humus"), (0.3, 2.0, "Kies, sandig"), (2.0, 3.5, "Moräne")],
@@ -300,26 +394,34 @@ def test_one_table_listing_several_boreholes() -> None:
 
 def test_interval_row_broken_by_ocr_is_restored() -> None:
     p = page(
-        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Humus"),
-        words(50, 125, "0.30 m"), words(150, 125, "Kies, sandig"),  # OCR lost '- 1.60'
-        words(50, 150, "1.60 - 4.00 m"), words(150, 150, "Moräne, siltig"),
+        words(50, 100, "0.00 - 0.30 m"),
+        words(150, 100, "Humus"),
+        words(50, 125, "0.30 m"),
+        words(150, 125, "Kies, sandig"),  # OCR lost '- 1.60'
+        words(50, 150, "1.60 - 4.00 m"),
+        words(150, 150, "Moräne, siltig"),
     )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.3), (0.3, 1.6), (1.6, 4.0)]
 
 
 def test_ocr_damaged_values_are_restored_in_their_column() -> None:
-    entries = _column(["0.80", "11", "1.70", "42", "4.50", "0950", "21.30", "1.50", "22.90"],
-                      [100, 120, 140, 160, 180, 200, 220, 240, 260])
+    entries = _column(
+        ["0.80", "11", "1.70", "42", "4.50", "0950", "21.30", "1.50", "22.90"],
+        [100, 120, 140, 160, 180, 200, 220, 240, 260],
+    )
     (column,) = entries_to_columns(entries)
     assert [e.value for e in column.entries] == [0.8, 1.1, 1.7, 4.2, 4.5, 9.5, 21.3, 21.5, 22.9]
 
 
 def test_layer_identifiers_link_depths_to_descriptions_printed_elsewhere() -> None:
     p = page(
-        words(50, 100, "1) 0.00 - 0.40 m"), words(50, 115, "2) 0.40 - 2.10 m"), words(50, 130, "3) 2.10 - 5.00 m"),
+        words(50, 100, "1) 0.00 - 0.40 m"),
+        words(50, 115, "2) 0.40 - 2.10 m"),
+        words(50, 130, "3) 2.10 - 5.00 m"),
         words(50, 200, "1) Mutterboden, humös, braun"),
-        words(50, 230, "2) Kies, sandig, grau, mit"), words(64, 242, "Steinen, locker"),
+        words(50, 230, "2) Kies, sandig, grau, mit"),
+        words(64, 242, "Steinen, locker"),
         words(50, 270, "3) Moräne, siltig, kompakt"),
     )
     (bh,) = detect_boreholes([p])
@@ -332,28 +434,39 @@ def test_layer_identifiers_link_depths_to_descriptions_printed_elsewhere() -> No
 
 def test_identifier_and_description_on_the_depth_row_is_a_plain_interval_row() -> None:
     p = page(
-        words(50, 100, "1) 0.00 - 0.40 m"), words(170, 100, "Humus"),
-        words(50, 115, "2) 0.40 - 2.10 m"), words(170, 115, "Kies, sandig"),
+        words(50, 100, "1) 0.00 - 0.40 m"),
+        words(170, 100, "Humus"),
+        words(50, 115, "2) 0.40 - 2.10 m"),
+        words(170, 115, "Kies, sandig"),
     )
     (bh,) = detect_boreholes([p])
     assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
-        (0.0, 0.4, "Humus"), (0.4, 2.1, "Kies, sandig")
+        (0.0, 0.4, "Humus"),
+        (0.4, 2.1, "Kies, sandig"),
     ]
 
 
 def test_report_section_numbers_are_not_a_depth_column() -> None:
     p = page(
-        words(50, 100, "1.1"), words(80, 100, "Geologie"), words(80, 115, "Der Untergrund besteht aus Kies."),
-        words(50, 140, "1.2"), words(80, 140, "Hydrogeologie"), words(80, 155, "Grundwasser im Kies, siltig."),
-        words(50, 180, "2.1"), words(80, 180, "Baugrund"), words(80, 195, "Moräne, tonig, kompakt."),
+        words(50, 100, "1.1"),
+        words(80, 100, "Geologie"),
+        words(80, 115, "Der Untergrund besteht aus Kies."),
+        words(50, 140, "1.2"),
+        words(80, 140, "Hydrogeologie"),
+        words(80, 155, "Grundwasser im Kies, siltig."),
+        words(50, 180, "2.1"),
+        words(80, 180, "Baugrund"),
+        words(80, 195, "Moräne, tonig, kompakt."),
     )
     assert detect_boreholes([p]) == []
 
 
 def test_text_upright_in_the_stored_frame_of_a_rotated_page() -> None:
     p = page(
-        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Humus"),
-        words(50, 125, "0.30 - 2.20 m"), words(150, 125, "Kies, sandig"),
+        words(50, 100, "0.00 - 0.30 m"),
+        words(150, 100, "Humus"),
+        words(50, 125, "0.30 - 2.20 m"),
+        words(150, 125, "Kies, sandig"),
         rotation=90,
     )
     (bh,) = detect_boreholes([p])
@@ -363,15 +476,27 @@ def test_text_upright_in_the_stored_frame_of_a_rotated_page() -> None:
 
 def test_rows_labelled_with_sample_ids_are_samples() -> None:
     rows = [("P1", 0.8, "Kies, sandig"), ("P2", 2.4, "Sand, siltig"), ("P3", 4.1, "Moräne")]
-    p = page(*[words(40, 100 + 20 * i, sid) + words(90, 100 + 20 * i, f"{d:.2f}") + words(150, 100 + 20 * i, t)
-               for i, (sid, d, t) in enumerate(rows)])
+    p = page(
+        *[
+            words(40, 100 + 20 * i, sid)
+            + words(90, 100 + 20 * i, f"{d:.2f}")
+            + words(150, 100 + 20 * i, t)
+            for i, (sid, d, t) in enumerate(rows)
+        ]
+    )
     assert detect_boreholes([p]) == []
 
 
 def test_justified_line_split_by_a_wide_gap_stays_whole() -> None:
     p = page(
-        words(50, 100, "0.00 - 0.30 m"), words(150, 100, "Humus, dunkelbraun, mit Wurzeln"),
-        words(50, 125, "0.30 - 2.20 m"), words(150, 125, "Kies,"), words(200, 125, "sandig, grau, gut gerundet"),
+        words(50, 100, "0.00 - 0.30 m"),
+        words(150, 100, "Humus, dunkelbraun, mit Wurzeln"),
+        words(50, 125, "0.30 - 2.20 m"),
+        words(150, 125, "Kies,"),
+        words(200, 125, "sandig, grau, gut gerundet"),
     )
     (bh,) = detect_boreholes([p])
-    assert [l.description for l in bh.layers] == ["Humus, dunkelbraun, mit Wurzeln", "Kies, sandig, grau, gut gerundet"]
+    assert [l.description for l in bh.layers] == [
+        "Humus, dunkelbraun, mit Wurzeln",
+        "Kies, sandig, grau, gut gerundet",
+    ]

@@ -20,7 +20,9 @@ SETTINGS = EngineSettings()
 def _region(borehole: dict) -> tuple[int, BBox]:
     layers = borehole["layers"]
     page = layers[0]["page"]
-    return page, union_all(BBox(*layer["material_description_rect"]) for layer in layers if layer["page"] == page)
+    return page, union_all(
+        BBox(*layer["material_description_rect"]) for layer in layers if layer["page"] == page
+    )
 
 
 def _check(pages, borehole: dict, region=None) -> None:
@@ -31,7 +33,9 @@ def _check(pages, borehole: dict, region=None) -> None:
     else:
         assert meta.coordinates is not None
         assert (meta.coordinates.east, meta.coordinates.north) == (
-            pytest.approx(truth["coordinates"]["E"], abs=1), pytest.approx(truth["coordinates"]["N"], abs=1))
+            pytest.approx(truth["coordinates"]["E"], abs=1),
+            pytest.approx(truth["coordinates"]["N"], abs=1),
+        )
         assert meta.coordinates.bbox is not None and meta.coordinates.page is not None
     if truth["reference_elevation"] is None:
         assert meta.elevation is None
@@ -41,7 +45,9 @@ def _check(pages, borehole: dict, region=None) -> None:
     assert meta.drilling_date == truth["drilling_date"]
     assert meta.total_depth == truth["total_depth"]
     assert meta.name is not None and meta.name.text == truth["original_name"]
-    assert [(g.depth, g.date) for g in water] == [(g["depth"], g["date"]) for g in borehole["groundwater"]]
+    assert [(g.depth, g.date) for g in water] == [
+        (g["depth"], g["date"]) for g in borehole["groundwater"]
+    ]
 
 
 @pytest.mark.parametrize("sample", samples.all_samples(), ids=lambda s: s.name)
@@ -60,7 +66,11 @@ def test_boxes_point_at_the_printed_values_on_a_rotated_page() -> None:
     for box, expected in ((meta.elevation.bbox, "m"), (meta.coordinates.bbox, "/")):
         inside = [w.text for w in page.words if box.expand(1).contains_point(w.bbox.cx, w.bbox.cy)]
         assert inside, expected
-    elevation_words = [w.text for w in page.words if meta.elevation.bbox.expand(1).contains_point(w.bbox.cx, w.bbox.cy)]
+    elevation_words = [
+        w.text
+        for w in page.words
+        if meta.elevation.bbox.expand(1).contains_point(w.bbox.cx, w.bbox.cy)
+    ]
     assert f"{sample.truth[0]['metadata']['reference_elevation']:.2f}" in elevation_words
     assert water and water[0].bbox is not None
 
@@ -84,7 +94,10 @@ def test_benchmark_coordinates_and_elevation(name: str) -> None:
         assert meta.coordinates is not None
         assert abs(meta.coordinates.east - want["coordinates"]["E"]) <= 1
         assert abs(meta.coordinates.north - want["coordinates"]["N"]) <= 1
-    assert meta.elevation is not None and abs(meta.elevation.value - want["reference_elevation"]) <= 0.05
+    assert (
+        meta.elevation is not None
+        and abs(meta.elevation.value - want["reference_elevation"]) <= 0.05
+    )
     assert meta.drilling_date == want["drilling_date"]
     assert len(water) == len(truth["groundwater"])
 

@@ -40,8 +40,17 @@ def test_coordinates(text: str, east: float, north: float, system: CoordinateSys
 
 @pytest.mark.parametrize(
     "text",
-    ["Tel. 031 381 90 07", "Fax 031/3813115", "Gt. Nr.: 131.3002.002", "Massstab 1:100", "21.5.1999",
-     "Koordinaten: unbekannt", "2'600'123", "Auftrag 4711 / 2013", "900 000 / 400 000"],
+    [
+        "Tel. 031 381 90 07",
+        "Fax 031/3813115",
+        "Gt. Nr.: 131.3002.002",
+        "Massstab 1:100",
+        "21.5.1999",
+        "Koordinaten: unbekannt",
+        "2'600'123",
+        "Auftrag 4711 / 2013",
+        "900 000 / 400 000",
+    ],
 )
 def test_not_coordinates(text: str) -> None:
     assert parse_coordinates(text) is None
@@ -70,8 +79,18 @@ def test_elevation(text: str, value: float | None) -> None:
     assert parse_elevation(text) == (pytest.approx(value) if value is not None else None)
 
 
-@pytest.mark.parametrize("text", ["Höhe 2.50 m", "Datum 1999", "Kote 1999", "Tiefe 668.99", "Massstab 1:100",
-                                  "Höhe Rohr 1000 mm", "Kote Auftrag 2013, Plan 455"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Höhe 2.50 m",
+        "Datum 1999",
+        "Kote 1999",
+        "Tiefe 668.99",
+        "Massstab 1:100",
+        "Höhe Rohr 1000 mm",
+        "Kote Auftrag 2013, Plan 455",
+    ],
+)
 def test_not_elevation(text: str) -> None:
     assert parse_elevation(text) is None
 
@@ -113,7 +132,9 @@ def test_names(text: str, name: str) -> None:
     assert text[match.start : match.end] == name
 
 
-@pytest.mark.parametrize("text", ["Bohrung trocken", "Kies, sandig", "Seite 1/2", "Bohrung 2013 ausgeführt"])
+@pytest.mark.parametrize(
+    "text", ["Bohrung trocken", "Kies, sandig", "Seite 1/2", "Bohrung 2013 ausgeführt"]
+)
 def test_not_names(text: str) -> None:
     assert find_name(text) is None
 
@@ -129,5 +150,8 @@ def test_groundwater_readings() -> None:
     assert find_readings("Kies 2.65 m") == []  # no water label
     assert find_readings("HW MW NW") == []
     assert find_readings("Kies, grundwasserführend, 5.40") == []
-    assert find_readings("Grundwasser: nach 2 Tagen im Bohrloch gemessen, Rohr bis 12.50 m verfüllt") == []
+    assert (
+        find_readings("Grundwasser: nach 2 Tagen im Bohrloch gemessen, Rohr bis 12.50 m verfüllt")
+        == []
+    )
     assert is_dry("Ganze Bohrung trocken") and is_dry("forage sec")

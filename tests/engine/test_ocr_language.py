@@ -16,18 +16,21 @@ def test_fold_drops_accents_and_case() -> None:
     assert fold("Gérölle ÀÉ") == "gerolle ae"
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("Kies, sandig, schwach siltig, grau mit Steinen bis 10 cm", "deu"),
-    ("Gravier sableux, gris, avec quelques cailloux et blocs", "fra"),
-    ("Ghiaia sabbiosa, grigia, con ciottoli e blocchi, poco limosa", "ita"),
-    ("Sandy gravel, grey, with some cobbles and boulders", "eng"),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("Kies, sandig, schwach siltig, grau mit Steinen bis 10 cm", "deu"),
+        ("Gravier sableux, gris, avec quelques cailloux et blocs", "fra"),
+        ("Ghiaia sabbiosa, grigia, con ciottoli e blocchi, poco limosa", "ita"),
+        ("Sandy gravel, grey, with some cobbles and boulders", "eng"),
+    ],
+)
 def test_one_language_is_recognised(words: str, expected: str) -> None:
     assert guess_languages(words.split(), ALL) == expected
 
 
 def test_a_second_language_with_a_couple_of_words_is_kept_in_configured_order() -> None:
-    words = "Kies sandig grau mit Steinen und Sand. Sondage: argile sableuse, gris".split()
+    words = ["Kies", "sandig", "grau", "mit", "Steinen", "und", "Sand.", "Sondage:", "argile", "sableuse,", "gris"]
     assert language_votes(words)["fra"] >= 2
     assert guess_languages(words, ALL) == "deu+fra"
 
@@ -35,19 +38,22 @@ def test_a_second_language_with_a_couple_of_words_is_kept_in_configured_order() 
 def test_unsure_guess_keeps_every_configured_language() -> None:
     assert guess_languages(["12.30", "KB5", "x"], ALL) == ALL
     assert guess_languages([], "deu+fra") == "deu+fra"
-    assert guess_languages("Kies sandig grau mit Steinen".split(), "deu") == "deu"
+    assert guess_languages(["Kies", "sandig", "grau", "mit", "Steinen"], "deu") == "deu"
 
 
 def test_languages_the_guesser_does_not_know_are_always_kept() -> None:
-    words = "Kies sandig grau mit Steinen und Sand".split()
+    words = ["Kies", "sandig", "grau", "mit", "Steinen", "und", "Sand"]
     assert guess_languages(words, "deu+fra+roh") == "deu+roh"
 
 
-@pytest.mark.parametrize(("family", "expected"), [
-    (lambda: samples.interval_text(22, "fr"), "fra"),
-    (lambda: samples.boundary_column(21, "it"), "ita"),
-])
-def test_quick_reading_of_a_scan_finds_its_language(family, expected) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("family", "expected"),
+    [
+        (lambda: samples.interval_text(22, "fr"), "fra"),
+        (lambda: samples.boundary_column(21, "it"), "ita"),
+    ],
+)
+def test_quick_reading_of_a_scan_finds_its_language(family, expected) -> None:
     scan = samples.image_only(family().pdf, dpi=200)
     settings = EngineSettings().with_changes(ocr_probe_pixels=1)
     page = open_pdf(scan).load_page(0)

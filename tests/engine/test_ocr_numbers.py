@@ -79,10 +79,16 @@ def _page_image(items: list[tuple[float, str]], dpi: int = 300) -> tuple[np.ndar
     for x, text in items:
         page.insert_text((x, 35), text, fontname="cour", fontsize=12)
     scale = dpi / 72.0
-    boxes = [BBox(x0 * scale, y0 * scale, x1 * scale, y1 * scale)
-             for x0, y0, x1, y1, *_ in page.get_text("words")]
+    boxes = [
+        BBox(x0 * scale, y0 * scale, x1 * scale, y1 * scale)
+        for x0, y0, x1, y1, *_ in page.get_text("words")
+    ]
     pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY)
-    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+    gray = (
+        np.frombuffer(pix.samples, dtype=np.uint8)
+        .reshape(pix.height, pix.stride)[:, : pix.width]
+        .copy()
+    )
     return gray, boxes
 
 
@@ -90,8 +96,12 @@ def _cut(box: BBox, chars: int, total: int, *, keep_left: bool) -> BBox:
     """The box of the first (keep_left) or last ``chars`` of ``total`` monospaced characters."""
     step = box.width / total
     if keep_left:
-        return BBox(box.x0, box.y0 + 0.2 * box.height, box.x0 + chars * step - 1, box.y1 - 0.2 * box.height)
-    return BBox(box.x1 - chars * step + 1, box.y0 + 0.2 * box.height, box.x1, box.y1 - 0.2 * box.height)
+        return BBox(
+            box.x0, box.y0 + 0.2 * box.height, box.x0 + chars * step - 1, box.y1 - 0.2 * box.height
+        )
+    return BBox(
+        box.x1 - chars * step + 1, box.y0 + 0.2 * box.height, box.x1, box.y1 - 0.2 * box.height
+    )
 
 
 def test_crop_takes_in_the_dropped_ink_but_not_the_neighbour() -> None:
@@ -101,7 +111,9 @@ def test_crop_takes_in_the_dropped_ink_but_not_the_neighbour() -> None:
     assert [c.index for c in crops] == [1]
     box = crops[0].box
     assert box.x0 > dash.x1  # the dash is another word
-    assert box.x1 >= number.x1 - 0.4 * number.width / 4  # the '.2' is in (the cell has blank margins)
+    assert (
+        box.x1 >= number.x1 - 0.4 * number.width / 4
+    )  # the '.2' is in (the cell has blank margins)
 
 
 def test_no_crop_when_the_word_has_no_ink_beside_it() -> None:
@@ -129,7 +141,9 @@ def test_tesseract_completes_numbers_cut_on_either_side() -> None:
     changes = reread_numbers(gray, texts, boxes)
     assert {i: text for i, (text, _) in changes.items()} == {1: "104.9", 2: "23.20"}
     cell = right.width / 5  # Courier: a glyph has blank margins in its cell
-    assert changes[1][1].x1 >= right.x1 - 0.4 * cell and changes[2][1].x0 <= left.x0 + 0.4 * cell  # boxes grew
+    assert (
+        changes[1][1].x1 >= right.x1 - 0.4 * cell and changes[2][1].x0 <= left.x0 + 0.4 * cell
+    )  # boxes grew
 
 
 def test_tesseract_leaves_whole_numbers_alone() -> None:

@@ -20,7 +20,9 @@ def _text_in(page: PageContent, rect: list[float], pad: float = 3.0) -> str:
     return " ".join(w.text for w in page.words if box.contains_point(w.bbox.cx, w.bbox.cy))
 
 
-def _assert_truth_readable(pages: list[PageContent], truth: list[dict], min_share: float = 1.0) -> None:
+def _assert_truth_readable(
+    pages: list[PageContent], truth: list[dict], min_share: float = 1.0
+) -> None:
     good = total = 0
     for borehole in truth:
         for layer in borehole["layers"]:
@@ -116,7 +118,9 @@ def _draw_as_outlines(page: fitz.Page, text: str, origin: tuple[float, float]) -
 
 def _encrypted(user_pw: str) -> bytes:
     doc = fitz.open(stream=samples.interval_text(2).pdf, filetype="pdf")
-    return doc.tobytes(encryption=fitz.PDF_ENCRYPT_AES_256, owner_pw="owner-secret", user_pw=user_pw)
+    return doc.tobytes(
+        encryption=fitz.PDF_ENCRYPT_AES_256, owner_pw="owner-secret", user_pw=user_pw
+    )
 
 
 ZERO_PAGES = (
@@ -145,7 +149,11 @@ def test_bad_documents_raise_input_document_error(data: bytes, message: str) -> 
 
 
 def test_real_image_that_pymupdf_could_open_is_refused() -> None:
-    png = fitz.open(stream=samples.boundary_column(1).pdf, filetype="pdf")[0].get_pixmap(dpi=20).tobytes("png")
+    png = (
+        fitz.open(stream=samples.boundary_column(1).pdf, filetype="pdf")[0]
+        .get_pixmap(dpi=20)
+        .tobytes("png")
+    )
     with pytest.raises(InputDocumentError, match="not a PDF"):
         open_pdf(png)
 
@@ -228,8 +236,14 @@ def test_sideways_scan_without_rotate_is_read_turned(turn: int) -> None:
 def test_huge_scanned_page_is_rendered_within_the_pixel_limit() -> None:
     doc = fitz.open()
     page = doc.new_page(width=5000, height=5000)  # 1.76 m square: 2.3 billion pixels at 300 dpi
-    page.insert_image(fitz.Rect(0, 0, 5000, 5000), stream=fitz.open(
-        stream=samples.image_only(samples.interval_text(2).pdf, dpi=50), filetype="pdf")[0].get_pixmap(dpi=50).tobytes("png"))
+    page.insert_image(
+        fitz.Rect(0, 0, 5000, 5000),
+        stream=fitz.open(
+            stream=samples.image_only(samples.interval_text(2).pdf, dpi=50), filetype="pdf"
+        )[0]
+        .get_pixmap(dpi=50)
+        .tobytes("png"),
+    )
     result = read_document(open_pdf(doc.tobytes()), SETTINGS.with_changes(ocr_enabled=False))
     assert result.pages[0].width == 5000  # read (lines found at a lowered dpi), no memory blow-up
     dpi = fit_dpi(5000, 5000, 300, SETTINGS.max_render_pixels)
@@ -252,7 +266,9 @@ def test_sideways_text_layer_without_rotate_gets_a_text_rotation(turn: int) -> N
 def test_lines_of_scattered_single_letters_are_dropped() -> None:
     doc = fitz.open()
     page = doc.new_page()
-    page.insert_text((50, 100), "W L Q a i a i e r n w s e u e w", fontsize=10)  # a font without a char map
+    page.insert_text(
+        (50, 100), "W L Q a i a i e r n w s e u e w", fontsize=10
+    )  # a font without a char map
     for i in range(6):
         page.insert_text((50, 140 + 14 * i), f"Kies, sandig, grau {i}.50 m", fontsize=10)
     words = read_pages(open_pdf(doc.tobytes()), SETTINGS)[0].words

@@ -44,11 +44,28 @@ def test_page_count_and_bad_pages() -> None:
 
 
 def test_settings_from_env() -> None:
-    s = EngineSettings.from_env({"ENGINE_OCR_DPI": "200", "ENGINE_OCR": "no", "ENGINE_MAX_SECONDS": "12.5",
-                                 "ENGINE_OCR_LANGUAGES": "deu+fra"})
-    assert (s.ocr_dpi, s.ocr_enabled, s.max_seconds, s.ocr_languages) == (200, False, 12.5, "deu+fra")
+    s = EngineSettings.from_env(
+        {
+            "ENGINE_OCR_DPI": "200",
+            "ENGINE_OCR": "no",
+            "ENGINE_MAX_SECONDS": "12.5",
+            "ENGINE_OCR_LANGUAGES": "deu+fra",
+        }
+    )
+    assert (s.ocr_dpi, s.ocr_enabled, s.max_seconds, s.ocr_languages) == (
+        200,
+        False,
+        12.5,
+        "deu+fra",
+    )
     assert EngineSettings.from_env({}) == EngineSettings()
-    for env in ({"ENGINE_OCR_DPI": "lots"}, {"ENGINE_OCR_DPI": "5000"}, {"ENGINE_OCR": "maybe"},
-                {"ENGINE_MAX_PAGES": "0"}, {"ENGINE_OCR_LANGUAGES": "deu; rm -rf"}, {"ENGINE_OCR_PSM": "2"}):
+    for env in (
+        {"ENGINE_OCR_DPI": "lots"},
+        {"ENGINE_OCR_DPI": "5000"},
+        {"ENGINE_OCR": "maybe"},
+        {"ENGINE_MAX_PAGES": "0"},
+        {"ENGINE_OCR_LANGUAGES": "deu; rm -rf"},
+        {"ENGINE_OCR_PSM": "2"},
+    ):
         with pytest.raises(ConfigError):
             EngineSettings.from_env(env)

@@ -18,7 +18,7 @@ from stratigraphy.schema import document_to_benchmark
 from stratigraphy.settings import EngineSettings
 
 sys.path.insert(0, str(Path(__file__).parent))
-import redteam_docs as rt  # noqa: E402
+import redteam_docs as rt
 
 SETTINGS = EngineSettings(outline_ocr=False)
 
@@ -67,10 +67,16 @@ SCANS = [
     pytest.param(rt.cluttered_log, id="v-cluttered-log"),
     pytest.param(rt.two_profiles_side_by_side, id="x-two-profiles-side-by-side"),
     pytest.param(rt.british_full_log, id="aa-british-full-log"),
-    pytest.param(rt.deep_core_log, id="ee-deep-core-log-typewriter", marks=pytest.mark.xfail(
-        strict=True, reason="cut-short typewriter numbers ('38' for '38.2') are now read again and "
-                            "completed, but page OCR drops one row's whole right-hand interval "
-                            "('0.4 - 6.5' comes back as '0.4' alone)")),
+    pytest.param(
+        rt.deep_core_log,
+        id="ee-deep-core-log-typewriter",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="cut-short typewriter numbers ('38' for '38.2') are now read again and "
+            "completed, but page OCR drops one row's whole right-hand interval "
+            "('0.4 - 6.5' comes back as '0.4' alone)",
+        ),
+    ),
 ]
 
 
@@ -97,11 +103,16 @@ SKEWED = [
 
 
 def _run(doc: rt.Doc) -> list[dict[str, Any]]:
-    return document_to_benchmark(extract_document(doc.pdf, name=f"{doc.name}.pdf", settings=SETTINGS))
+    return document_to_benchmark(
+        extract_document(doc.pdf, name=f"{doc.name}.pdf", settings=SETTINGS)
+    )
 
 
 def _explain(predicted: list[dict[str, Any]]) -> list[list[tuple[Any, str]]]:
-    return [[(la["depth_interval"], la["material_description"]) for la in b["layers"]] for b in predicted]
+    return [
+        [(la["depth_interval"], la["material_description"]) for la in b["layers"]]
+        for b in predicted
+    ]
 
 
 @pytest.mark.parametrize("make", TEXT_LAYER)
@@ -130,7 +141,9 @@ def test_metadata(make) -> None:
     for pred, true in zip(predicted, doc.truth, strict=False):
         name = true["metadata"]["original_name"]
         if name:
-            assert name.replace(" ", "") in (pred["metadata"]["original_name"] or "").replace(" ", ""), metas
+            assert name.replace(" ", "") in (pred["metadata"]["original_name"] or "").replace(
+                " ", ""
+            ), metas
 
 
 @pytest.mark.parametrize("make", SCANS)
@@ -153,7 +166,9 @@ def test_each_borehole_of_a_page_gets_its_own_header() -> None:
     doc = rt.image_only(rt.stacked_tables())
     predicted = _run(doc)
     score = score_file(predicted, doc.truth)
-    assert score.coordinates.correct == 2 and score.elevation.correct == 2, [b["metadata"] for b in predicted]
+    assert score.coordinates.correct == 2 and score.elevation.correct == 2, [
+        b["metadata"] for b in predicted
+    ]
 
 
 OCR_LAYER = [
@@ -182,9 +197,12 @@ def test_a_row_cut_by_the_page_break_keeps_its_whole_description() -> None:
     true_layers = doc.truth[0]["layers"]
     spanning = [la for la in true_layers if la["material_description"].endswith("Schneckenschalen")]
     assert len(spanning) == 1
-    found = [la for la in predicted[0]["layers"] if la["depth_interval"] == spanning[0]["depth_interval"]]
+    found = [
+        la for la in predicted[0]["layers"] if la["depth_interval"] == spanning[0]["depth_interval"]
+    ]
     assert [normalize_description(la["material_description"]) for la in found] == [
-        normalize_description(spanning[0]["material_description"])]
+        normalize_description(spanning[0]["material_description"])
+    ]
 
 
 def _sideways_scan(doc: rt.Doc, turn: int) -> rt.Doc:
@@ -199,10 +217,13 @@ def _sideways_scan(doc: rt.Doc, turn: int) -> rt.Doc:
     return rt.image_only(rt.Doc(f"{doc.name}_sideways", out.tobytes(), doc.truth))
 
 
-@pytest.mark.parametrize(("make", "turn"), [
-    pytest.param(rt.side_by_side, 90, id="e-side-by-side-90"),
-    pytest.param(rt.british_full_log, 270, id="aa-british-full-log-270"),
-])
+@pytest.mark.parametrize(
+    ("make", "turn"),
+    [
+        pytest.param(rt.side_by_side, 90, id="e-side-by-side-90"),
+        pytest.param(rt.british_full_log, 270, id="aa-british-full-log-270"),
+    ],
+)
 def test_sideways_scan_without_rotate(make, turn: int) -> None:
     doc = _sideways_scan(make(), turn)
     predicted = _run(doc)

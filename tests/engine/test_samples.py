@@ -12,7 +12,11 @@ from stratigraphy import samples
 
 def _words_in(page: fitz.Page, rect: list[float]) -> str:
     box = fitz.Rect(rect)
-    picked = [w for w in page.get_text("words") if abs(fitz.Rect(w[:4]) & box) > 0.5 * abs(fitz.Rect(w[:4]))]
+    picked = [
+        w
+        for w in page.get_text("words")
+        if abs(fitz.Rect(w[:4]) & box) > 0.5 * abs(fitz.Rect(w[:4]))
+    ]
     return " ".join(w[4] for w in picked)
 
 
@@ -50,7 +54,9 @@ def test_rotated_sample_displays_upright(rotation: int) -> None:
     assert page.rect.width < page.rect.height  # displayed portrait
     first = page.get_text("words")[0]
     shown = fitz.Rect(first[:4]) * page.rotation_matrix
-    assert shown.x0 < 100 and shown.y0 < 100 and shown.width > shown.height  # header top-left, horizontal
+    assert (
+        shown.x0 < 100 and shown.y0 < 100 and shown.width > shown.height
+    )  # header top-left, horizontal
 
 
 def test_scanned_sample_has_no_text_layer() -> None:

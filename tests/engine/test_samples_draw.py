@@ -26,9 +26,22 @@ def test_overlay_on_a_rotated_page(tmp_path) -> None:
     result = DocumentResult(
         name="rotated.pdf",
         pages=(PageInfo(1, 842.0, 595.0, 90, TextSource.TEXT_LAYER),),
-        boreholes=(Borehole(0, (Layer(DepthInterval(0.0, 1.35), layer["material_description"], 1, box,
-                                      (BBox(*layer["depth_rects"][0]),), (1,)),),
-                            BoreholeMetadata(elevation=Elevation(456.2, 1, BBox(700, 60, 720, 120)))),),
+        boreholes=(
+            Borehole(
+                0,
+                (
+                    Layer(
+                        DepthInterval(0.0, 1.35),
+                        layer["material_description"],
+                        1,
+                        box,
+                        (BBox(*layer["depth_rects"][0]),),
+                        (1,),
+                    ),
+                ),
+                BoreholeMetadata(elevation=Elevation(456.2, 1, BBox(700, 60, 720, 120))),
+            ),
+        ),
     )
     (path,) = draw_overlay(sample.pdf, result, tmp_path, dpi=72)
     assert path.name == "rotated_p1.png"

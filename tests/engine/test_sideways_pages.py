@@ -27,7 +27,8 @@ def _check(pdf: bytes, truth: list[dict], min_f1: float) -> None:
     predicted = document_to_benchmark(result)
     score = score_file(predicted, truth)
     assert score.layers.f1 >= min_f1, [
-        [(la["depth_interval"], la["material_description"]) for la in b["layers"]] for b in predicted
+        [(la["depth_interval"], la["material_description"]) for la in b["layers"]]
+        for b in predicted
     ]
     # boxes stay in the stored (unrotated) frame, where the truth has them
     true_rects = [BBox(*la["material_description_rect"]) for b in truth for la in b["layers"]]

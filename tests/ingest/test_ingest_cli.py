@@ -13,12 +13,18 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("LABEL_STUDIO_", "REDIS_", "INGEST_", "S3_", "STORAGE"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LABEL_STUDIO_", "REDIS_", "INGEST_", "S3_", "STORAGE"))
+    }
     return subprocess.run(
         [sys.executable, "-m", "stratigraphy_ml_backend", "ingest", *args],
-        env={**clean, "STORAGE": "local", "DATA_DIR": str(data), **env}, cwd=REPO,
-        capture_output=True, text=True, timeout=300,
+        env={**clean, "STORAGE": "local", "DATA_DIR": str(data), **env},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import fitz
 import pytest
 from PIL import Image
-
-from label_studio_ml.storage import make_storage
 from s3_helpers import s3_test_client
+
 from stratigraphy import samples
 from stratigraphy_ml_backend.ingest import queue as ingest_queue
 from stratigraphy_ml_backend.ingest.pipeline import IngestContext, file_url, ingest_pdf
@@ -35,7 +34,8 @@ def bucket_ctx(s3_bucket, s3_settings, tmp_path) -> Iterator[tuple[IngestContext
     endpoint, bucket = s3_bucket
     storage_settings = s3_settings(endpoint, bucket)
     settings = IngestSettings(
-        backend=BackendSettings(storage=storage_settings, model_dir=tmp_path), dpi=DPI,
+        backend=BackendSettings(storage=storage_settings, model_dir=tmp_path),
+        dpi=DPI,
         predict=False,
     )
     yield IngestContext.build(settings), s3_test_client(endpoint), bucket
@@ -81,14 +81,18 @@ def test_every_page_rendered_markers_written_user_files_untouched(bucket_ctx) ->
             assert image.format == "PNG"
             assert abs(image.width - page.rect.width * DPI / 72) <= 1
         assert f"png/geo/{name}_{doc.page_count}.png" not in objects
-        marker = json.loads(client.get_object(
-            Bucket=bucket, Key=f"ingest/done/pdf/geo/{name}.pdf.json")["Body"].read())
+        marker = json.loads(
+            client.get_object(Bucket=bucket, Key=f"ingest/done/pdf/geo/{name}.pdf.json")[
+                "Body"
+            ].read()
+        )
         assert marker["pages"] == doc.page_count
         assert marker["images"] == [f"png/geo/{name}_{i}.png" for i in range(doc.page_count)]
 
     for key in ("pdf/geo/broken.pdf", "pdf/other/empty.pdf"):
-        failed = json.loads(client.get_object(
-            Bucket=bucket, Key=f"ingest/failed/{key}.json")["Body"].read())
+        failed = json.loads(
+            client.get_object(Bucket=bucket, Key=f"ingest/failed/{key}.json")["Body"].read()
+        )
         assert failed["pdf"] == key and failed["reason"]
     assert not any(k.startswith("png/other/") for k in objects)
 
@@ -110,15 +114,20 @@ def test_second_run_does_nothing_and_crash_resumes(bucket_ctx) -> None:
 
     outcome = ingest_pdf(ctx, "pdf/geo/page_break.pdf")
     assert (outcome.status, outcome.pages, outcome.rendered) == ("done", 2, 1)
-    assert client.head_object(Bucket=bucket, Key="png/geo/page_break_0.png")["LastModified"] \
+    assert (
+        client.head_object(Bucket=bucket, Key="png/geo/page_break_0.png")["LastModified"]
         == page0["LastModified"]
+    )
     client.head_object(Bucket=bucket, Key="png/geo/page_break_1.png")
 
     # failed PDFs are retried only when asked
     assert [p.key for p in find_pending(ctx.storage, retry_failed=True)] == [
-        "pdf/geo/broken.pdf", "pdf/other/empty.pdf"]
+        "pdf/geo/broken.pdf",
+        "pdf/other/empty.pdf",
+    ]
     assert [p.key for p in find_pending(ctx.storage, project="other", retry_failed=True)] == [
-        "pdf/other/empty.pdf"]
+        "pdf/other/empty.pdf"
+    ]
 
 
 def test_replaced_pdf_is_rendered_again(bucket_ctx) -> None:
@@ -133,16 +142,20 @@ def test_replaced_pdf_is_rendered_again(bucket_ctx) -> None:
 def test_task_urls_follow_the_storage(bucket_ctx, tmp_path: Path) -> None:
     ctx, _, bucket = bucket_ctx
     assert file_url(ctx.settings, "png/geo/a_0.png") == f"s3://{bucket}/png/geo/a_0.png"
-    local = IngestSettings.from_env({"STORAGE": "local", "DATA_DIR": str(tmp_path / "data"),
-                                     "LOCAL_FILES_DOCUMENT_ROOT": str(tmp_path)})
+    local = IngestSettings.from_env(
+        {
+            "STORAGE": "local",
+            "DATA_DIR": str(tmp_path / "data"),
+            "LOCAL_FILES_DOCUMENT_ROOT": str(tmp_path),
+        }
+    )
     assert file_url(local, "png/geo/a_0.png") == "/data/local-files/?d=data/png/geo/a_0.png"
 
 
 def test_queue_one_job_per_pdf_shared_by_workers(bucket_ctx, tmp_path: Path) -> None:
+    from process_helpers import redis_server
     from redis import Redis
     from rq import Queue
-
-    from process_helpers import redis_server
 
     ctx, client, bucket = bucket_ctx
     _drop(client, bucket)
@@ -166,8 +179,11 @@ def test_queue_one_job_per_pdf_shared_by_workers(bucket_ctx, tmp_path: Path) -> 
         ingest_queue.run_worker(ctx.settings, burst=True)  # forks one work horse per job
         results = {j.args[0]: j.return_value(refresh=True) for j in first}
         assert {k: r["status"] for k, r in results.items()} == {
-            "pdf/geo/broken.pdf": "failed", "pdf/geo/page_break.pdf": "done",
-            "pdf/geo/several.pdf": "done", "pdf/other/empty.pdf": "failed"}
+            "pdf/geo/broken.pdf": "failed",
+            "pdf/geo/page_break.pdf": "done",
+            "pdf/geo/several.pdf": "done",
+            "pdf/other/empty.pdf": "failed",
+        }
         assert find_pending(ctx.storage) == []
     ingest_queue.set_context(None)
 
@@ -175,30 +191,42 @@ def test_queue_one_job_per_pdf_shared_by_workers(bucket_ctx, tmp_path: Path) -> 
 def test_watch_reacts_to_minio_events_before_the_next_scan(bucket_ctx, tmp_path: Path) -> None:
     import threading
 
+    from process_helpers import redis_server
     from redis import Redis
 
-    from process_helpers import redis_server
     from stratigraphy_ml_backend.ingest.runner import watch
 
     ctx, client, bucket = bucket_ctx
     with redis_server(tmp_path / "redis") as url:
-        settings = replace(ctx.settings, redis_url=url, poll_seconds=600,
-                           events_key="test:events")
+        settings = replace(ctx.settings, redis_url=url, poll_seconds=600, events_key="test:events")
         ctx = replace(ctx, settings=settings)
         stop = threading.Event()
-        thread = threading.Thread(target=watch, args=(ctx,),
-                                  kwargs={"should_stop": stop.is_set}, daemon=True)
+        thread = threading.Thread(
+            target=watch, args=(ctx,), kwargs={"should_stop": stop.is_set}, daemon=True
+        )
         thread.start()
         try:
             time.sleep(1.0)  # the first scan found nothing; the next one is 10 minutes away
             client.put_object(Bucket=bucket, Key="pdf/geo/new.pdf", Body=samples.page_break().pdf)
-            event = [{"Event": [{"eventName": "s3:ObjectCreated:Put", "s3": {
-                "bucket": {"name": bucket}, "object": {"key": "pdf/geo/new.pdf"}}}],
-                "EventTime": "2026-01-01T00:00:00Z"}]
+            event = [
+                {
+                    "Event": [
+                        {
+                            "eventName": "s3:ObjectCreated:Put",
+                            "s3": {
+                                "bucket": {"name": bucket},
+                                "object": {"key": "pdf/geo/new.pdf"},
+                            },
+                        }
+                    ],
+                    "EventTime": "2026-01-01T00:00:00Z",
+                }
+            ]
             Redis.from_url(url).rpush("test:events", json.dumps(event))
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and not ctx.storage.exists(
-                    "ingest/done/pdf/geo/new.pdf.json"):
+                "ingest/done/pdf/geo/new.pdf.json"
+            ):
                 time.sleep(0.2)
             assert ctx.storage.exists("ingest/done/pdf/geo/new.pdf.json")
             assert ctx.storage.exists("png/geo/new_1.png")
@@ -229,14 +257,18 @@ def test_imported_predictions_equal_what_the_backend_predicts(tmp_path: Path) ->
     import hashlib
 
     result = ctx.extractor(sample.pdf, "kb.pdf")
-    ours = page_predictions(result, hashlib.sha256(sample.pdf).hexdigest(), images, config,
-                            ctx.settings)
+    ours = page_predictions(
+        result, hashlib.sha256(sample.pdf).hexdigest(), images, config, ctx.settings
+    )
 
     services = Services.from_env(env)
-    model = StratigraphyModel("1", config, state=StateStore(tmp_path / "state.db"),
-                              services=services)
-    tasks = [{"id": i + 1, "data": {"image": f"png/geo/kb_{i}.png", "pdf": "pdf/geo/kb.pdf",
-                                    "page": i}} for i in range(2)]
+    model = StratigraphyModel(
+        "1", config, state=StateStore(tmp_path / "state.db"), services=services
+    )
+    tasks = [
+        {"id": i + 1, "data": {"image": f"png/geo/kb_{i}.png", "pdf": "pdf/geo/kb.pdf", "page": i}}
+        for i in range(2)
+    ]
     theirs = model.predict(tasks).predictions
     assert len(ours) == len(theirs) == 2
     for mine, backend in zip(ours, theirs, strict=True):
@@ -244,6 +276,9 @@ def test_imported_predictions_equal_what_the_backend_predicts(tmp_path: Path) ->
         assert mine["result"] == backend.result
         assert mine["model_version"] == backend.model_version
         assert mine["score"] == backend.score
-    labels = [r["value"]["rectanglelabels"][0] for r in ours[0]["result"]
-              if r["type"] == "rectanglelabels"]
+    labels = [
+        r["value"]["rectanglelabels"][0]
+        for r in ours[0]["result"]
+        if r["type"] == "rectanglelabels"
+    ]
     assert "Material Description" in labels and "Depth Interval" in labels

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import Flask
+from sdk_sample_backend.model import EchoModel
 
 from label_studio_ml.app import create_app
 from label_studio_ml.settings import SDKSettings
-from sdk_sample_backend.model import EchoModel
 
 LABEL_CONFIG = """<View>
   <Image name="image" value="$ocr" zoom="true"/>
@@ -36,9 +36,7 @@ def basic(user: str = USER, password: str = PASSWORD) -> dict[str, str]:
     return {"Authorization": f"Basic {token}"}
 
 
-def make_app(
-    tmp_path: Path, *, services: Any = None, **settings: Any
-) -> tuple[Flask, Any]:
+def make_app(tmp_path: Path, *, services: Any = None, **settings: Any) -> tuple[Flask, Any]:
     """An app serving EchoModel with state under ``tmp_path``."""
     settings.setdefault("model_dir", tmp_path / "models")
     if services is None:
@@ -76,7 +74,13 @@ def task(task_id: int, **data: Any) -> dict[str, Any]:
         "comment_authors": [],
         "annotations": [],
         "predictions": [
-            {"id": 90 + task_id, "result": [], "score": 0.0, "model_version": "old", "task": task_id}
+            {
+                "id": 90 + task_id,
+                "result": [],
+                "score": 0.0,
+                "model_version": "old",
+                "task": task_id,
+            }
         ],
     }
 

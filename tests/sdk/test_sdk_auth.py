@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-
-from label_studio_ml.settings import SDKSettings
 from sdk_helpers import (
     PASSWORD,
     SECRET,
@@ -20,6 +18,8 @@ from sdk_helpers import (
     task,
     webhook,
 )
+
+from label_studio_ml.settings import SDKSettings
 
 ROUTES = [
     ("get", "/", None),
@@ -85,11 +85,15 @@ def test_webhook_shared_header_with_auth_on(tmp_path):
     # LS's auto-created webhook carries no credentials: the shared header lets it in
     assert client.post("/webhook", json=body, headers={SECRET_HEADER: SECRET}).status_code == 201
     # START_TRAINING comes through MLApi with Basic auth: also accepted
-    assert client.post("/webhook", json=webhook("PROJECT_UPDATED"), headers=basic()).status_code == 200
+    assert (
+        client.post("/webhook", json=webhook("PROJECT_UPDATED"), headers=basic()).status_code == 200
+    )
     assert_401(client.post("/webhook", json=body))
     assert_401(client.post("/webhook", json=body, headers={SECRET_HEADER: "wrong"}))
     # the header opens /webhook only, not the other routes
-    assert_401(client.post("/predict", json=predict_body([task(1)]), headers={SECRET_HEADER: SECRET}))
+    assert_401(
+        client.post("/predict", json=predict_body([task(1)]), headers={SECRET_HEADER: SECRET})
+    )
 
 
 def test_webhook_secret_without_basic_auth(tmp_path):
@@ -144,7 +148,9 @@ def test_logs_one_line_per_request_and_no_secrets(tmp_path, caplog):
         response = client.post("/predict", json=body, headers=basic() | {"X-Request-Id": "req-42"})
     assert response.status_code == 200
     text = caplog.text
-    assert '"password": "***"' in text and "'Authorization': '***'" in text  # DEBUG logged, redacted
+    assert (
+        '"password": "***"' in text and "'Authorization': '***'" in text
+    )  # DEBUG logged, redacted
     assert "data-secret-pw" not in text and "data-login-user" not in text
     assert PASSWORD not in text and basic()["Authorization"].split()[1] not in text
     lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]

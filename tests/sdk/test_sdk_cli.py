@@ -32,7 +32,11 @@ def test_create_scaffolds_a_backend_that_answers_health(tmp_path, capsys):
     out = subprocess.run(
         [sys.executable, "-c", script],
         cwd=tmp_path,
-        env={"MODEL_DIR": str(tmp_path / "models"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        env={
+            "MODEL_DIR": str(tmp_path / "models"),
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(REPO),
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -40,9 +44,10 @@ def test_create_scaffolds_a_backend_that_answers_health(tmp_path, capsys):
     )
     answer = json.loads(out.stdout.strip().splitlines()[-1])
     assert answer["health"] == {"status": "UP", "model_class": "MyBackendModel"}
-    assert answer["predict"]["results"] == [
-        {"result": [], "score": 0.0, "model_version": "my_backend-0.0.1"}
-    ] * 2
+    assert (
+        answer["predict"]["results"]
+        == [{"result": [], "score": 0.0, "model_version": "my_backend-0.0.1"}] * 2
+    )
 
 
 @pytest.mark.parametrize("name", ["My-Backend", "class", "9lives", "a/b", ""])

@@ -23,7 +23,12 @@ def test_int(raw, value):
 
 @pytest.mark.parametrize(
     "raw,message",
-    [("many", "N must be a whole number"), ("1.5", "whole number"), ("0", "at least 1"), ("11", "at most 10")],
+    [
+        ("many", "N must be a whole number"),
+        ("1.5", "whole number"),
+        ("0", "at least 1"),
+        ("11", "at most 10"),
+    ],
 )
 def test_int_errors_name_the_variable(raw, message):
     with pytest.raises(ConfigError, match=message):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sdk_helpers import LABEL_CONFIG
 
 from label_studio_ml import LabelStudioMLBase, ModelResponse, PredictionValue, StateStore
 from label_studio_ml.errors import BadRequest, InputDocumentError
 from label_studio_ml.label_interface import LabelInterface
-from sdk_helpers import LABEL_CONFIG
 
 SPLIT_CONFIG = """<View>
   <Image name="page" value="$image"/>
@@ -68,8 +68,16 @@ def test_get_first_tag_occurence_variants():
     li = LabelInterface(SPLIT_CONFIG)
     assert li.get_first_tag_occurence("TextArea", "Image") == ("transcription", "page", "image")
     assert li.get_first_tag_occurence("textarea", "image") == ("transcription", "page", "image")
-    assert li.get_first_tag_occurence(("Labels", "RectangleLabels"), "Image") == ("label", "page", "image")
-    assert li.get_first_tag_occurence("Choices", ("Text", "HyperText")) == ("quality", "notes", "text")
+    assert li.get_first_tag_occurence(("Labels", "RectangleLabels"), "Image") == (
+        "label",
+        "page",
+        "image",
+    )
+    assert li.get_first_tag_occurence("Choices", ("Text", "HyperText")) == (
+        "quality",
+        "notes",
+        "text",
+    )
     assert li.get_first_tag_occurence(
         ("Rectangle", "Labels"), "Image", name_filter=lambda n: n != "bbox"
     ) == ("label", "page", "image")
@@ -203,9 +211,10 @@ def test_predict_returning_none_gives_empty_predictions(state):
         def predict(self, tasks, context=None, **kwargs):
             return None
 
-    assert Quiet(1, state=state).predict_tasks([{"id": 1}, {"id": 2}]) == [
-        {"result": [], "score": 0, "model_version": "0.0.1"}
-    ] * 2
+    assert (
+        Quiet(1, state=state).predict_tasks([{"id": 1}, {"id": 2}])
+        == [{"result": [], "score": 0, "model_version": "0.0.1"}] * 2
+    )
 
 
 def test_response_to_dict():

@@ -6,7 +6,6 @@ import json
 import logging
 
 import pytest
-
 from sdk_helpers import (
     RECT_RESULT,
     interactive_body,
@@ -45,9 +44,10 @@ def test_health_and_root(client):
 
 
 def test_request_id_taken_from_header_or_generated(client):
-    assert client.get("/health", headers={"X-Request-Id": "abc-123"}).headers[
-        "X-Request-Id"
-    ] == "abc-123"
+    assert (
+        client.get("/health", headers={"X-Request-Id": "abc-123"}).headers["X-Request-Id"]
+        == "abc-123"
+    )
     generated = client.get("/health", headers={"X-Request-Id": "bad id; <script>"})
     assert generated.headers["X-Request-Id"] != "bad id; <script>"
     assert len(generated.headers["X-Request-Id"]) == 32
@@ -99,9 +99,9 @@ def test_setup_rejects_bad_project(client, project):
 
 def test_setup_and_predict_use_one_model_version(client):
     version = client.post("/setup", json=setup_body()).get_json()["model_version"]
-    results = client.post(
-        "/predict", json=predict_body([task(1), task(2), task(3)])
-    ).get_json()["results"]
+    results = client.post("/predict", json=predict_body([task(1), task(2), task(3)])).get_json()[
+        "results"
+    ]
     assert [r["model_version"] for r in results] == [version] * 3
     assert client.get("/versions").get_json() == {"versions": [version]}
 
@@ -116,7 +116,11 @@ def test_pre_annotation_batch_one_result_per_task_in_order(client):
     first = results[0]
     assert first["score"] == 0.5 and first["model_version"] == "echo-1.0"
     item = first["result"][0]
-    assert (item["from_name"], item["to_name"], item["type"]) == ("transcription", "image", "textarea")
+    assert (item["from_name"], item["to_name"], item["type"]) == (
+        "transcription",
+        "image",
+        "textarea",
+    )
     assert item["meta"]["image"] == "/data/upload/3/page_7.png"
     assert item["meta"]["context_is_none"] is True
     assert item["meta"]["kwargs"] == ["login", "password"]
@@ -197,7 +201,9 @@ def test_predict_bad_requests(client, payload, fragment):
 
 @pytest.mark.parametrize("path", ["/predict", "/setup", "/webhook"])
 @pytest.mark.parametrize(
-    "data", [b"{not json", b"", b"[1, 2, 3]", b'"text"', b"\xff\xfe"], ids=["broken", "empty", "list", "string", "binary"]
+    "data",
+    [b"{not json", b"", b"[1, 2, 3]", b'"text"', b"\xff\xfe"],
+    ids=["broken", "empty", "list", "string", "binary"],
 )
 def test_non_json_body_is_400_json(client, path, data):
     response = client.post(path, data=data, content_type="application/json")
@@ -205,7 +211,9 @@ def test_non_json_body_is_400_json(client, path, data):
 
 
 def test_non_json_content_type_is_400_not_415(client):
-    response = client.post("/predict", data="tasks=1", content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/predict", data="tasks=1", content_type="application/x-www-form-urlencoded"
+    )
     assert_error(response, 400, "bad_request")
 
 
@@ -233,7 +241,9 @@ def test_empty_task_list_gives_empty_results(client):
 
 def test_extra_params_keys_become_kwargs_but_reserved_names_do_not(client):
     body = predict_body([task(1)])
-    body["params"].update({"tasks": "clash", "self": 1, "custom_flag": True, "not-an-identifier": 2})
+    body["params"].update(
+        {"tasks": "clash", "self": 1, "custom_flag": True, "not-an-identifier": 2}
+    )
     response = client.post("/predict", json=body)
     assert response.status_code == 200
     meta = response.get_json()["results"][0]["result"][0]["meta"]
@@ -250,7 +260,9 @@ def test_long_batches_log_a_short_task_list(client, caplog):
 def test_error_code_in_access_log(client, caplog):
     with caplog.at_level(logging.INFO, logger="label_studio_ml"):
         client.post("/predict", json={"tasks": 5})
-    assert any("400" in r.getMessage() and "error=bad_request" in r.getMessage() for r in caplog.records)
+    assert any(
+        "400" in r.getMessage() and "error=bad_request" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_control_characters_in_path_cannot_forge_log_lines(client, caplog):
@@ -267,5 +279,7 @@ def test_a_body_over_the_size_limit_gets_413_json(tmp_path):
     payload = reply.get_json()
     assert payload["error"] == "request_entity_too_large"
     assert set(payload) == {"error", "detail", "request_id"}
-    small = app.test_client().post("/predict", json=predict_body([task(1, image="png/1/doc_1.png")]))
+    small = app.test_client().post(
+        "/predict", json=predict_body([task(1, image="png/1/doc_1.png")])
+    )
     assert small.status_code == 200

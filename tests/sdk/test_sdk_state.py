@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from sdk_helpers import LS_PROJECT, ls_project, predict_body, setup_body, task
 
 from label_studio_ml.errors import BadRequest
 from label_studio_ml.state import NO_PROJECT, StateStore, project_key
-from sdk_helpers import LS_PROJECT, ls_project, predict_body, setup_body, task
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_BACKEND = Path(__file__).resolve().parent / "sdk_sample_backend"
@@ -26,8 +26,16 @@ SAMPLE_BACKEND = Path(__file__).resolve().parent / "sdk_sample_backend"
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("3.1795363490", "3"), ("3", "3"), (3, "3"), ("003", "3"), (" 12.5 ", "12"), (None, NO_PROJECT),
-     ("", NO_PROJECT), ("demo-project", "demo-project")],
+    [
+        ("3.1795363490", "3"),
+        ("3", "3"),
+        (3, "3"),
+        ("003", "3"),
+        (" 12.5 ", "12"),
+        (None, NO_PROJECT),
+        ("", NO_PROJECT),
+        ("demo-project", "demo-project"),
+    ],
 )
 def test_project_key(given, expected):
     assert project_key(given) == expected
@@ -137,7 +145,9 @@ def gunicorn_backend(tmp_path):
 
 def _predict_once(base: str) -> tuple[int, str, str]:
     body = predict_body([task(1, sleep=0.3)])
-    response = requests.post(f"{base}/predict", json=body, timeout=30, headers={"Connection": "close"})
+    response = requests.post(
+        f"{base}/predict", json=body, timeout=30, headers={"Connection": "close"}
+    )
     assert response.status_code == 200, response.text
     prediction = response.json()["results"][0]
     item = prediction["result"][0]
@@ -174,9 +184,10 @@ def test_state_written_by_one_worker_is_seen_by_all(gunicorn_backend):
     assert response.status_code == 201
 
     deadline = time.monotonic() + 15
-    while requests.post(f"{base}/setup", json=setup_body(), timeout=10).json()[
-        "model_version"
-    ] != "echo-1.1":
+    while (
+        requests.post(f"{base}/setup", json=setup_body(), timeout=10).json()["model_version"]
+        != "echo-1.1"
+    ):
         assert time.monotonic() < deadline, "training never finished"
         time.sleep(0.1)
 

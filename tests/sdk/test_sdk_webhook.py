@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from sdk_helpers import make_app, predict_body, released_services, setup_body, task, webhook
 
 from label_studio_ml.app import app_context
-from sdk_helpers import make_app, predict_body, released_services, setup_body, task, webhook
 
 
 @pytest.fixture()
@@ -57,7 +57,9 @@ def test_unknown_events_are_ignored_with_200(app, action):
     assert app_context(app).state.get(3, "last_event") is None
 
 
-@pytest.mark.parametrize("body", [{"project": {"id": 3}}, {"action": None}, {"action": 5}, {"action": ""}])
+@pytest.mark.parametrize(
+    "body", [{"project": {"id": 3}}, {"action": None}, {"action": 5}, {"action": ""}]
+)
 def test_missing_action_is_400_json(app, body):
     response = app.test_client().post("/webhook", json=body)
     assert response.status_code == 400
@@ -80,7 +82,11 @@ def test_start_training_answers_at_once_and_fits_in_background(tmp_path):
 
     started = time.perf_counter()
     response = client.post(
-        "/webhook", json={"action": "START_TRAINING", "project": webhook("X")["project"] | {"title": "v2-data"}}
+        "/webhook",
+        json={
+            "action": "START_TRAINING",
+            "project": webhook("X")["project"] | {"title": "v2-data"},
+        },
     )
     elapsed = time.perf_counter() - started
     assert response.status_code == 201

@@ -61,8 +61,11 @@ class FakeServer:
             return True
         if header == f"Token {LEGACY_TOKEN}":
             return True
-        return bool(header and header.startswith("Bearer ")
-                    and header[len("Bearer "):] in self.access_tokens)
+        return bool(
+            header
+            and header.startswith("Bearer ")
+            and header[len("Bearer ") :] in self.access_tokens
+        )
 
     def start(self) -> FakeServer:
         server = self
@@ -85,25 +88,36 @@ class FakeServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self._record()
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if self.path != "/api/token/refresh/":
                     return self._send(404)
                 if server.refresh_status != 200 or body.get("refresh") != PAT:
-                    return self._send(server.refresh_status if server.refresh_status != 200
-                                      else 401, b'{"detail":"invalid"}')
+                    return self._send(
+                        server.refresh_status if server.refresh_status != 200 else 401,
+                        b'{"detail":"invalid"}',
+                    )
                 with server._lock:
                     server.refresh_count += 1
-                    access = make_jwt({"token_type": "access", "exp": int(time.time()) + 300,
-                                       "n": server.refresh_count}, "accesssig")
+                    access = make_jwt(
+                        {
+                            "token_type": "access",
+                            "exp": int(time.time()) + 300,
+                            "n": server.refresh_count,
+                        },
+                        "accesssig",
+                    )
                     server.access_tokens.append(access)
                 time.sleep(0.05)  # widen the race window for the concurrency test
-                self._send(200, json.dumps({"access": access}).encode(),
-                           {"Content-Type": "application/json"})
+                self._send(
+                    200,
+                    json.dumps({"access": access}).encode(),
+                    {"Content-Type": "application/json"},
+                )
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self._record()
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
@@ -115,7 +129,9 @@ class FakeServer:
                     target = f"{server.redirect_target}/presigned{key}?X-Amz-Signature=abc"
                     return self._send(303, headers={"Location": target})
                 if parts.path == "/redirect-foreign":
-                    return self._send(302, headers={"Location": f"{server.redirect_target}/file.pdf"})
+                    return self._send(
+                        302, headers={"Location": f"{server.redirect_target}/file.pdf"}
+                    )
                 if parts.path == "/data/local-files/":
                     key = "local:" + query.get("d", [""])[0]
                 elif parts.path == "/storage-data/uploaded/":
@@ -152,8 +168,9 @@ class FakeServer:
         self._httpd = _Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
+        threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:

@@ -32,9 +32,8 @@ def test_missing_file_is_not_found(storage):
     (storage.root / "dir").mkdir()
     with pytest.raises(NotFound):
         storage.read_bytes("dir")
-    with pytest.raises(NotFound):
-        with storage.local_path("nothing.png"):
-            pass
+    with pytest.raises(NotFound), storage.local_path("nothing.png"):
+        pass
 
 
 @pytest.mark.parametrize(

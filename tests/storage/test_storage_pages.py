@@ -16,7 +16,14 @@ def test_key_helpers_roundtrip():
 
 @pytest.mark.parametrize(
     ("bad_args"),
-    [("3", "../x", 0), ("..", "x", 0), ("3", "a/b", 0), ("3", "x", -1), ("3", "x", True), ("", "x", 0)],
+    [
+        ("3", "../x", 0),
+        ("..", "x", 0),
+        ("3", "a/b", 0),
+        ("3", "x", -1),
+        ("3", "x", True),
+        ("", "x", 0),
+    ],
 )
 def test_key_helpers_refuse_unsafe_parts(bad_args):
     with pytest.raises(BadRequest):
@@ -30,10 +37,15 @@ def test_key_helpers_refuse_unsafe_parts(bad_args):
         ("s3://bucket/png/3/x_0.png", "s3://bucket/pdf/3/x.pdf"),
         ("s3://bucket/tenant/a/png/3/x_0.png", "s3://bucket/tenant/a/pdf/3/x.pdf"),
         ("/data/local-files/?d=png/3/x_0.png", "/data/local-files/?d=pdf/3/x.pdf"),
-        ("/data/local-files/?d=mnt/docs/png/3/x_0.png", "/data/local-files/?d=mnt/docs/pdf/3/x.pdf"),
+        (
+            "/data/local-files/?d=mnt/docs/png/3/x_0.png",
+            "/data/local-files/?d=mnt/docs/pdf/3/x.pdf",
+        ),
         ("http://host:8081/files/png/3/x_0.png", "http://host:8081/files/pdf/3/x.pdf"),
-        ("http://ls:8080/data/local-files/?d=png/3/x_0.png",
-         "http://ls:8080/data/local-files/?d=pdf/3/x.pdf"),
+        (
+            "http://ls:8080/data/local-files/?d=png/3/x_0.png",
+            "http://ls:8080/data/local-files/?d=pdf/3/x.pdf",
+        ),
         ("https://host/png/3/x_0.png?X-Amz-Signature=abc", "https://host/pdf/3/x.pdf"),
     ],
 )
@@ -58,12 +70,21 @@ def test_url_encoded_http_name_is_decoded_and_reencoded():
 def test_explicit_pdf_and_page_win():
     ref = locate_page({"image": "png/3/x_0.png", "pdf": "s3://b/pdf/9/other.pdf", "page": "5"})
     assert ref == PageRef(
-        image_url="png/3/x_0.png", pdf="s3://b/pdf/9/other.pdf", page_index=5,
-        project="9", name="other",
+        image_url="png/3/x_0.png",
+        pdf="s3://b/pdf/9/other.pdf",
+        page_index=5,
+        project="9",
+        name="other",
     )
-    ref = locate_page({"image": "/data/upload/3/abc123-scan.png", "pdf": "/data/upload/3/f.pdf",
-                       "page": 0})
-    assert (ref.pdf, ref.page_index, ref.name, ref.project) == ("/data/upload/3/f.pdf", 0, "f", None)
+    ref = locate_page(
+        {"image": "/data/upload/3/abc123-scan.png", "pdf": "/data/upload/3/f.pdf", "page": 0}
+    )
+    assert (ref.pdf, ref.page_index, ref.name, ref.project) == (
+        "/data/upload/3/f.pdf",
+        0,
+        "f",
+        None,
+    )
 
 
 def test_explicit_pdf_without_image():

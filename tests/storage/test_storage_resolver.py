@@ -66,10 +66,19 @@ def test_plain_key_reads_through_storage(data_dir):
 
 @pytest.mark.parametrize(
     "url",
-    ["../secret.txt", "/etc/passwd", "a/../../secret.txt", "%2e%2e/secret.txt", "..\\secret.txt",
-     "/data/local-files/?d=../secret.txt", "/data/local-files/?d=%2e%2e/secret.txt",
-     "/data/local-files/?d=a/../../secret.txt", "/data/upload/../secret.txt",
-     "/data/upload/3/../../../secret.txt", "/data/upload/%2e%2e/%2e%2e/secret.txt"],
+    [
+        "../secret.txt",
+        "/etc/passwd",
+        "a/../../secret.txt",
+        "%2e%2e/secret.txt",
+        "..\\secret.txt",
+        "/data/local-files/?d=../secret.txt",
+        "/data/local-files/?d=%2e%2e/secret.txt",
+        "/data/local-files/?d=a/../../secret.txt",
+        "/data/upload/../secret.txt",
+        "/data/upload/3/../../../secret.txt",
+        "/data/upload/%2e%2e/%2e%2e/secret.txt",
+    ],
 )
 def test_escapes_are_forbidden_in_every_form(data_dir, tmp_path, url):
     (tmp_path / "secret.txt").write_bytes(b"secret")
@@ -113,8 +122,9 @@ def test_local_files_without_document_root_use_storage(data_dir):
 def test_local_files_missing_locally_are_downloaded_from_label_studio(data_dir, ls_server):
     ls_server.files["local:png/3/x_0.png"] = b"FROM-LS"
     ls_server.require_auth = True
-    resolver = make_resolver(data_dir, label_studio_url=ls_server.url,
-                             label_studio_api_key=LEGACY_TOKEN)
+    resolver = make_resolver(
+        data_dir, label_studio_url=ls_server.url, label_studio_api_key=LEGACY_TOKEN
+    )
     assert resolver.read_bytes("/data/local-files/?d=png/3/x_0.png") == b"FROM-LS"
     assert ls_server.auth_headers() == [f"Token {LEGACY_TOKEN}"]
 
@@ -127,8 +137,12 @@ def test_upload_from_media_root(data_dir, tmp_path):
     (media / "upload" / "3").mkdir(parents=True)
     (media / "upload" / "3" / "ab12-Profil A.pdf").write_bytes(b"UP")
     resolver = make_resolver(data_dir, label_studio_media_root=media)
-    for url in ("/data/upload/3/ab12-Profil%20A.pdf", "/data/upload/3/ab12-Profil A.pdf",
-                "upload/3/ab12-Profil A.pdf", "/storage-data/uploaded/?filepath=upload/3/ab12-Profil%20A.pdf"):
+    for url in (
+        "/data/upload/3/ab12-Profil%20A.pdf",
+        "/data/upload/3/ab12-Profil A.pdf",
+        "upload/3/ab12-Profil A.pdf",
+        "/storage-data/uploaded/?filepath=upload/3/ab12-Profil%20A.pdf",
+    ):
         assert resolver.fetch(url) == ResolvedFile("ab12-Profil A.pdf", b"UP", None)
     with pytest.raises(NotFound, match="LABEL_STUDIO_URL"):
         resolver.fetch("/data/upload/3/missing.pdf")
@@ -137,15 +151,17 @@ def test_upload_from_media_root(data_dir, tmp_path):
 def test_upload_downloaded_with_legacy_token(data_dir, ls_server):
     ls_server.require_auth = True
     ls_server.files["/data/upload/3/f.pdf"] = b"LEGACY"
-    resolver = make_resolver(data_dir, label_studio_url=ls_server.url,
-                             label_studio_api_key=LEGACY_TOKEN)
+    resolver = make_resolver(
+        data_dir, label_studio_url=ls_server.url, label_studio_api_key=LEGACY_TOKEN
+    )
     assert resolver.fetch("/data/upload/3/f.pdf") == ResolvedFile("f.pdf", b"LEGACY", None)
     assert [r.path for r in ls_server.requests] == ["/data/upload/3/f.pdf"]
     # other Label Studio versions serve uploads only through /storage-data/uploaded/
     ls_server.files["storage:upload/3/g h.pdf"] = b"OTHER-ROUTE"
     assert resolver.read_bytes("/data/upload/3/g%20h.pdf") == b"OTHER-ROUTE"
     assert [r.path for r in ls_server.requests][1:] == [
-        "/data/upload/3/g%20h.pdf", "/storage-data/uploaded/?filepath=upload/3/g%20h.pdf"
+        "/data/upload/3/g%20h.pdf",
+        "/storage-data/uploaded/?filepath=upload/3/g%20h.pdf",
     ]
     assert set(ls_server.auth_headers()) == {f"Token {LEGACY_TOKEN}"}
 
@@ -201,7 +217,7 @@ def test_concurrent_requests_share_one_refresh(data_dir, ls_server):
     def work() -> None:
         try:
             assert resolver.read_bytes("/data/upload/3/f.pdf") == b"x"
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(8)]
@@ -236,8 +252,9 @@ def test_rejected_tokens_give_clear_errors_without_secrets(data_dir, ls_server, 
 def test_token_only_sent_to_the_label_studio_origin(data_dir, ls_server, foreign_server):
     ls_server.files["/f.pdf"] = b"LS"
     foreign_server.files["/f.pdf"] = b"FOREIGN"
-    resolver = make_resolver(data_dir, label_studio_url=ls_server.url,
-                             label_studio_api_key=LEGACY_TOKEN)
+    resolver = make_resolver(
+        data_dir, label_studio_url=ls_server.url, label_studio_api_key=LEGACY_TOKEN
+    )
     assert resolver.read_bytes(f"{ls_server.url}/f.pdf") == b"LS"
     assert resolver.read_bytes(f"{foreign_server.url}/f.pdf") == b"FOREIGN"
     # same host, other port: a different origin, no token either
@@ -251,8 +268,9 @@ def test_token_dropped_on_redirect_to_foreign_host(data_dir, ls_server, foreign_
     ls_server.redirect_target = foreign_server.url
     foreign_server.files["/file.pdf"] = b"REDIRECTED"
     foreign_server.files["/presigned/png/3/x_0.png"] = b"PRESIGNED"
-    resolver = make_resolver(data_dir, label_studio_url=ls_server.url,
-                             label_studio_api_key=LEGACY_TOKEN)
+    resolver = make_resolver(
+        data_dir, label_studio_url=ls_server.url, label_studio_api_key=LEGACY_TOKEN
+    )
     assert resolver.read_bytes(f"{ls_server.url}/redirect-foreign") == b"REDIRECTED"
     # s3:// of a bucket we do not own goes through LS's presign route (303 to a signed URL)
     got = resolver.fetch("s3://their-bucket/png/3/x_0.png", task_id=17)
@@ -299,8 +317,13 @@ def test_s3_urls_in_the_configured_bucket_and_prefix(s3_bucket, data_dir):
     client = s3_test_client(endpoint)
     client.put_object(Bucket=bucket, Key="tenant/png/3/x_0.png", Body=b"S3PNG")
     client.put_object(Bucket=bucket, Key="other/png/3/x_0.png", Body=b"NO")
-    settings = StorageSettings(storage="s3", data_dir=data_dir, s3_bucket=bucket,
-                               s3_prefix="tenant", s3_endpoint_url=endpoint)
+    settings = StorageSettings(
+        storage="s3",
+        data_dir=data_dir,
+        s3_bucket=bucket,
+        s3_prefix="tenant",
+        s3_endpoint_url=endpoint,
+    )
     resolver = UrlResolver(settings, S3Storage(bucket, "tenant", client=client))
     assert resolver.fetch(f"s3://{bucket}/tenant/png/3/x_0.png") == ResolvedFile(
         "x_0.png", b"S3PNG", "png/3/x_0.png"
@@ -346,8 +369,9 @@ def test_redact_url_hides_credentials_and_signatures():
 
 def test_signed_urls_never_reach_messages_or_logs(data_dir, ls_server, caplog):
     caplog.set_level(logging.DEBUG, logger="label_studio_ml")
-    resolver = make_resolver(data_dir, label_studio_url=ls_server.url,
-                             label_studio_api_key=LEGACY_TOKEN)
+    resolver = make_resolver(
+        data_dir, label_studio_url=ls_server.url, label_studio_api_key=LEGACY_TOKEN
+    )
     with pytest.raises(NotFound) as info:
         resolver.fetch(f"{ls_server.url}/gone.png?X-Amz-Signature=TOPSECRETSIG")
     ls_server.files["/ok.png"] = b"ok"

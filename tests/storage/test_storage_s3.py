@@ -33,9 +33,8 @@ def test_write_read_exists_over_http(storage, s3_bucket):
 def test_missing_key_is_not_found(storage):
     with pytest.raises(NotFound, match="no object"):
         storage.read_bytes("pdf/3/missing.pdf")
-    with pytest.raises(NotFound):
-        with storage.local_path("pdf/3/missing.pdf"):
-            pass
+    with pytest.raises(NotFound), storage.local_path("pdf/3/missing.pdf"):
+        pass
 
 
 def test_prefix_confines_keys_and_listing(s3_bucket):
@@ -97,8 +96,11 @@ def test_unreachable_endpoint_is_storage_error(caplog):
     from botocore.config import Config
 
     client = boto3.client(
-        "s3", endpoint_url="http://127.0.0.1:9", region_name="us-east-1",
-        aws_access_key_id="AKIDLEAKCHECK", aws_secret_access_key="SECRETLEAKCHECK",
+        "s3",
+        endpoint_url="http://127.0.0.1:9",
+        region_name="us-east-1",
+        aws_access_key_id="AKIDLEAKCHECK",
+        aws_secret_access_key="SECRETLEAKCHECK",
         config=Config(retries={"max_attempts": 1}, connect_timeout=1),
     )
     caplog.set_level(logging.DEBUG, logger="label_studio_ml")
@@ -116,7 +118,10 @@ def test_make_storage_s3_uses_one_cached_client(s3_bucket, s3_settings):
     assert storage is make_storage(s3_settings(endpoint, bucket, prefix="p"))
     assert storage.client is s3_client(endpoint, "us-east-1")
     storage.write_bytes("pdf/1/a.pdf", b"1")
-    assert s3_test_client(endpoint).get_object(Bucket=bucket, Key="p/pdf/1/a.pdf")["Body"].read() == b"1"
+    assert (
+        s3_test_client(endpoint).get_object(Bucket=bucket, Key="p/pdf/1/a.pdf")["Body"].read()
+        == b"1"
+    )
 
 
 def test_forked_process_gets_its_own_client(s3_bucket, s3_settings):

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from strat_backend_helpers import Backend  # type: ignore[import-not-found]
+
 from label_studio_ml.storage.settings import StorageSettings
 
 
@@ -16,7 +16,9 @@ from label_studio_ml.storage.settings import StorageSettings
 def local_backend(tmp_path: Path) -> Iterator[Backend]:
     data = tmp_path / "data"
     data.mkdir()
-    yield Backend(StorageSettings(storage="local", data_dir=data), tmp_path / "models", lambda key: key)
+    yield Backend(
+        StorageSettings(storage="local", data_dir=data), tmp_path / "models", lambda key: key
+    )
 
 
 @pytest.fixture()

@@ -43,18 +43,33 @@ def ls_task(data: dict[str, Any], task_id: int | None = None) -> dict[str, Any]:
     """A task shaped like Label Studio's pre-annotation payload (TaskSimpleSerializer)."""
     return {
         "id": task_id if task_id is not None else next(_task_ids),
-        "data": data, "meta": {}, "created_at": "2026-11-22T10:00:00.000000Z",
-        "updated_at": "2026-11-22T10:00:00.000000Z", "is_labeled": False, "overlap": 1,
-        "inner_id": 1, "total_annotations": 0, "cancelled_annotations": 0, "total_predictions": 0,
-        "comment_count": 0, "unresolved_comment_count": 0, "last_comment_updated_at": None,
-        "project": 7, "updated_by": [], "file_upload": None, "comment_authors": [],
-        "annotations": [], "predictions": [],
+        "data": data,
+        "meta": {},
+        "created_at": "2026-11-22T10:00:00.000000Z",
+        "updated_at": "2026-11-22T10:00:00.000000Z",
+        "is_labeled": False,
+        "overlap": 1,
+        "inner_id": 1,
+        "total_annotations": 0,
+        "cancelled_annotations": 0,
+        "total_predictions": 0,
+        "comment_count": 0,
+        "unresolved_comment_count": 0,
+        "last_comment_updated_at": None,
+        "project": 7,
+        "updated_by": [],
+        "file_upload": None,
+        "comment_authors": [],
+        "annotations": [],
+        "predictions": [],
     }
 
 
 def predict_body(tasks: list[dict[str, Any]], label_config: str = LABEL_CONFIG) -> dict[str, Any]:
     return {
-        "tasks": tasks, "project": PROJECT, "label_config": label_config,
+        "tasks": tasks,
+        "project": PROJECT,
+        "label_config": label_config,
         "params": {"login": None, "password": None, "context": None},
     }
 
@@ -76,15 +91,23 @@ class Backend:
 
     def restart(self) -> None:
         """A fresh process: new services (empty cache) and app on the same storage and MODEL_DIR."""
-        settings = BackendSettings(storage=self.storage_settings, model_dir=self.model_dir,
-                                   model_version="stratigraphy-test", debug_overlay_dir=self.overlay_dir)
+        settings = BackendSettings(
+            storage=self.storage_settings,
+            model_dir=self.model_dir,
+            model_version="stratigraphy-test",
+            debug_overlay_dir=self.overlay_dir,
+        )
         self.services = Services.build(settings)
-        self.app = create_app(StratigraphyModel, services=self.services,
-                              settings=SDKSettings(model_dir=self.model_dir))
+        self.app = create_app(
+            StratigraphyModel,
+            services=self.services,
+            settings=SDKSettings(model_dir=self.model_dir),
+        )
         self.client = self.app.test_client()
 
-    def put_document(self, project: str, name: str, pdf: bytes, dpi: float = 150,
-                     with_pdf: bool = True) -> list[dict[str, Any]]:
+    def put_document(
+        self, project: str, name: str, pdf: bytes, dpi: float = 150, with_pdf: bool = True
+    ) -> list[dict[str, Any]]:
         """Store the PDF and its page PNGs; return one Label Studio task per page."""
         storage = self.services.storage
         if with_pdf:

@@ -12,11 +12,10 @@ import fitz
 import pytest
 from label_studio_sdk.label_interface import LabelInterface
 from PIL import Image
+from strat_backend_helpers import LABEL_CONFIG, PROJECT, Backend, ls_task, render_pages  # type: ignore[import-not-found]
 
 from stratigraphy import samples
 from stratigraphy_ml_backend.overlay import draw_results, result_pixel_boxes
-
-from strat_backend_helpers import LABEL_CONFIG, PROJECT, Backend, ls_task, render_pages  # type: ignore[import-not-found]
 
 INTERFACE = LabelInterface(LABEL_CONFIG)
 
@@ -42,11 +41,14 @@ def assert_valid(prediction: dict[str, Any], model_version: str = "stratigraphy-
 
 def descriptions(prediction: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(text, rectanglelabels value) of every Material Description region."""
-    texts = {r["id"]: r["value"]["text"][0] for r in prediction["result"] if r["type"] == "textarea"}
+    texts = {
+        r["id"]: r["value"]["text"][0] for r in prediction["result"] if r["type"] == "textarea"
+    }
     return [
         (texts.get(r["id"], ""), r["value"])
         for r in prediction["result"]
-        if r["type"] == "rectanglelabels" and r["value"]["rectanglelabels"] == ["Material Description"]
+        if r["type"] == "rectanglelabels"
+        and r["value"]["rectanglelabels"] == ["Material Description"]
     ]
 
 
@@ -58,8 +60,9 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def truth_pixel_boxes(pdf: bytes, truth: list[dict[str, Any]], page_index: int,
-                      png_size: tuple[int, int]) -> list[tuple[str, tuple[float, ...]]]:
+def truth_pixel_boxes(
+    pdf: bytes, truth: list[dict[str, Any]], page_index: int, png_size: tuple[int, int]
+) -> list[tuple[str, tuple[float, ...]]]:
     """Truth description boxes of one page mapped to pixels of the displayed page by PyMuPDF."""
     with fitz.open(stream=pdf, filetype="pdf") as doc:
         page = doc[page_index]
@@ -72,20 +75,33 @@ def truth_pixel_boxes(pdf: bytes, truth: list[dict[str, Any]], page_index: int,
                     continue
                 r = fitz.Rect(layer["material_description_rect"]) * page.rotation_matrix
                 r.normalize()
-                out.append((layer["material_description"],
-                            (r.x0 * scale_x, r.y0 * scale_y, r.x1 * scale_x, r.y1 * scale_y)))
+                out.append(
+                    (
+                        layer["material_description"],
+                        (r.x0 * scale_x, r.y0 * scale_y, r.x1 * scale_x, r.y1 * scale_y),
+                    )
+                )
         return out
 
 
-def assert_on_truth(prediction: dict[str, Any], png: bytes, pdf: bytes, truth: list[dict[str, Any]],
-                    page_index: int, min_iou: float = 0.5) -> None:
+def assert_on_truth(
+    prediction: dict[str, Any],
+    png: bytes,
+    pdf: bytes,
+    truth: list[dict[str, Any]],
+    page_index: int,
+    min_iou: float = 0.5,
+) -> None:
     """Every true layer of the page has a predicted description box on it (IoU >= min_iou),
     drawn back on the rendered page, and the box covers printed ink."""
     image = Image.open(io.BytesIO(png)).convert("L")
     assert prediction["result"][0]["original_width"] == image.width
     assert prediction["result"][0]["original_height"] == image.height
-    predicted = [box for label, box in result_pixel_boxes(prediction["result"], image.width, image.height)
-                 if label == "Material Description"]
+    predicted = [
+        box
+        for label, box in result_pixel_boxes(prediction["result"], image.width, image.height)
+        if label == "Material Description"
+    ]
     for text, true_box in truth_pixel_boxes(pdf, truth, page_index, image.size):
         best = max((_iou(true_box, p) for p in predicted), default=0.0)
         assert best >= min_iou, f"layer {text!r}: best IoU {best:.2f} < {min_iou}"
@@ -99,14 +115,25 @@ def assert_on_truth(prediction: dict[str, Any], png: bytes, pdf: bytes, truth: l
 
 
 @pytest.mark.parametrize("backend_fixture", ["local_backend", "s3_backend"])
-def test_batch_of_pages_from_generated_pdfs(backend_fixture: str, request: pytest.FixtureRequest) -> None:
+def test_batch_of_pages_from_generated_pdfs(
+    backend_fixture: str, request: pytest.FixtureRequest
+) -> None:
     backend: Backend = request.getfixturevalue(backend_fixture)
     several = samples.several_boreholes()
     column = samples.boundary_column()
-    tasks = backend.put_document("7", "several", several.pdf) + backend.put_document("7", "column", column.pdf)
-    setup = backend.client.post("/setup", json={"project": PROJECT, "schema": LABEL_CONFIG,
-                                                "hostname": "http://localhost:8080", "access_token": "x",
-                                                "extra_params": None})
+    tasks = backend.put_document("7", "several", several.pdf) + backend.put_document(
+        "7", "column", column.pdf
+    )
+    setup = backend.client.post(
+        "/setup",
+        json={
+            "project": PROJECT,
+            "schema": LABEL_CONFIG,
+            "hostname": "http://localhost:8080",
+            "access_token": "x",
+            "extra_params": None,
+        },
+    )
     assert setup.status_code == 200
     version = setup.get_json()["model_version"]
     assert version == "stratigraphy-test"
@@ -118,7 +145,11 @@ def test_batch_of_pages_from_generated_pdfs(backend_fixture: str, request: pytes
         assert_valid(prediction, version)
         png = render_pages(sample.pdf, 150)[page_index]
         assert_on_truth(prediction, png, sample.pdf, sample.truth, page_index)
-        labels = {r["value"]["rectanglelabels"][0] for r in prediction["result"] if r["type"] == "rectanglelabels"}
+        labels = {
+            r["value"]["rectanglelabels"][0]
+            for r in prediction["result"]
+            if r["type"] == "rectanglelabels"
+        }
         assert {"Material Description", "Depth Interval"} <= labels
         assert any(r["type"] == "relation" for r in prediction["result"])
     # stable ids: the same batch again gives the same regions
@@ -133,7 +164,11 @@ def test_depth_interval_text_and_metadata(local_backend: Backend) -> None:
     for r in prediction["result"]:
         if r["type"] == "rectanglelabels":
             texts.setdefault(r["value"]["rectanglelabels"][0], [])
-    by_id = {r["id"]: r["value"]["rectanglelabels"][0] for r in prediction["result"] if r["type"] == "rectanglelabels"}
+    by_id = {
+        r["id"]: r["value"]["rectanglelabels"][0]
+        for r in prediction["result"]
+        if r["type"] == "rectanglelabels"
+    }
     for r in prediction["result"]:
         if r["type"] == "textarea":
             texts[by_id[r["id"]]].append(r["value"]["text"][0])
@@ -141,7 +176,8 @@ def test_depth_interval_text_and_metadata(local_backend: Backend) -> None:
     expected_depths = {
         f"start: {layer['depth_interval']['start']:g} end: {layer['depth_interval']['end']:g}"
         for layer in truth["layers"]
-        if layer["depth_interval"]["start"] is not None and layer["depth_interval"]["end"] is not None
+        if layer["depth_interval"]["start"] is not None
+        and layer["depth_interval"]["end"] is not None
     }
     assert expected_depths <= set(texts["Depth Interval"])
     coords = truth["metadata"]["coordinates"]
@@ -184,7 +220,10 @@ def test_image_dpi_does_not_change_percentages(local_backend: Backend) -> None:
     for dpi, pred in ((96, pred_low), (200, pred_high)):
         width, height = Image.open(io.BytesIO(render_pages(sample.pdf, dpi)[0])).size
         assert abs(width - 595 * dpi / 72) <= 1
-        assert (pred["result"][0]["original_width"], pred["result"][0]["original_height"]) == (width, height)
+        assert (pred["result"][0]["original_width"], pred["result"][0]["original_height"]) == (
+            width,
+            height,
+        )
     boxes_low = [r["value"] for r in pred_low["result"] if r["type"] != "relation"]
     boxes_high = [r["value"] for r in pred_high["result"] if r["type"] != "relation"]
     assert boxes_low == boxes_high
@@ -192,7 +231,9 @@ def test_image_dpi_does_not_change_percentages(local_backend: Backend) -> None:
         assert_on_truth(pred, render_pages(sample.pdf, dpi)[0], sample.pdf, sample.truth, 0)
 
 
-def test_missing_pdf_in_the_middle_of_a_batch(local_backend: Backend, caplog: pytest.LogCaptureFixture) -> None:
+def test_missing_pdf_in_the_middle_of_a_batch(
+    local_backend: Backend, caplog: pytest.LogCaptureFixture
+) -> None:
     good = samples.boundary_column()
     first = local_backend.put_document("7", "good", good.pdf)
     missing = local_backend.put_document("7", "orphan", good.pdf, with_pdf=False)
@@ -211,7 +252,9 @@ def test_missing_pdf_in_the_middle_of_a_batch(local_backend: Backend, caplog: py
 
 
 def test_bad_requests_get_json_errors(local_backend: Backend) -> None:
-    response = local_backend.client.post("/predict", data="not json", content_type="application/json")
+    response = local_backend.client.post(
+        "/predict", data="not json", content_type="application/json"
+    )
     assert response.status_code == 400
     body = response.get_json()
     assert set(body) == {"error", "detail", "request_id"}
@@ -220,7 +263,9 @@ def test_bad_requests_get_json_errors(local_backend: Backend) -> None:
 
 
 def test_task_without_pdf_convention_gets_empty_prediction(local_backend: Backend) -> None:
-    local_backend.services.storage.write_bytes("photos/x.png", render_pages(samples.boundary_column().pdf, 50)[0])
+    local_backend.services.storage.write_bytes(
+        "photos/x.png", render_pages(samples.boundary_column().pdf, 50)[0]
+    )
     (prediction,) = local_backend.predict([ls_task({"image": "photos/x.png"})])
     assert prediction["result"] == []
 
@@ -230,8 +275,12 @@ def test_fit_and_metrics_survive_a_restart(local_backend: Backend) -> None:
     (task,) = local_backend.put_document("7", "fit", sample.pdf)
     (prediction,) = local_backend.predict([task])
     result = prediction["result"]
-    desc_ids = [r["id"] for r in result if r["type"] == "rectanglelabels"
-                and r["value"]["rectanglelabels"] == ["Material Description"]]
+    desc_ids = [
+        r["id"]
+        for r in result
+        if r["type"] == "rectanglelabels"
+        and r["value"]["rectanglelabels"] == ["Material Description"]
+    ]
     assert len(desc_ids) >= 3
     # the annotator: keeps the first layer, moves the second, deletes the third, edits a text,
     # and draws one new layer
@@ -247,17 +296,38 @@ def test_fit_and_metrics_survive_a_restart(local_backend: Backend) -> None:
         submitted.append(item)
     new_box = {"x": 5, "y": 95, "width": 20, "height": 3, "rotation": 0}
     submitted += [
-        {"id": "new1", "type": "rectanglelabels", "from_name": "label", "to_name": "image",
-         "original_width": 1240, "original_height": 1754, "image_rotation": 0,
-         "value": {**new_box, "rectanglelabels": ["Material Description"]}},
-        {"id": "new1", "type": "textarea", "from_name": "transcription", "to_name": "image",
-         "value": {**new_box, "text": ["Fels"]}},
+        {
+            "id": "new1",
+            "type": "rectanglelabels",
+            "from_name": "label",
+            "to_name": "image",
+            "original_width": 1240,
+            "original_height": 1754,
+            "image_rotation": 0,
+            "value": {**new_box, "rectanglelabels": ["Material Description"]},
+        },
+        {
+            "id": "new1",
+            "type": "textarea",
+            "from_name": "transcription",
+            "to_name": "image",
+            "value": {**new_box, "text": ["Fels"]},
+        },
     ]
     project = {"id": 7, "title": "boreholes", "label_config": LABEL_CONFIG}
-    event = {"action": "ANNOTATION_CREATED", "project": project,
-             "annotation": {"id": 501, "result": submitted, "was_cancelled": False, "task": task["id"],
-                            "project": 7, "completed_by": 1},
-             "task": {"id": task["id"], "data": task["data"], "project": 7}}
+    event = {
+        "action": "ANNOTATION_CREATED",
+        "project": project,
+        "annotation": {
+            "id": 501,
+            "result": submitted,
+            "was_cancelled": False,
+            "task": task["id"],
+            "project": 7,
+            "completed_by": 1,
+        },
+        "task": {"id": task["id"], "data": task["data"], "project": 7},
+    }
     response = local_backend.client.post("/webhook", json=event)
     assert response.status_code == 201, response.get_data(as_text=True)
 
@@ -267,10 +337,17 @@ def test_fit_and_metrics_survive_a_restart(local_backend: Backend) -> None:
     (other_prediction,) = local_backend.predict([other])
     with sqlite3.connect(local_backend.services.feedback.path) as conn:  # predicted "elsewhere"
         conn.execute("DELETE FROM predictions WHERE task_id=?", (str(other["id"]),))
-    event2 = {"action": "ANNOTATION_UPDATED", "project": project,
-              "annotation": {"id": 502, "result": other_prediction["result"], "was_cancelled": False,
-                             "task": other["id"]},
-              "task": {"id": other["id"], "data": other["data"]}}
+    event2 = {
+        "action": "ANNOTATION_UPDATED",
+        "project": project,
+        "annotation": {
+            "id": 502,
+            "result": other_prediction["result"],
+            "was_cancelled": False,
+            "task": other["id"],
+        },
+        "task": {"id": other["id"], "data": other["data"]},
+    }
     assert local_backend.client.post("/webhook", json=event2).status_code == 201
 
     def metrics() -> dict[str, Any]:
@@ -299,8 +376,13 @@ def test_fit_and_metrics_survive_a_restart(local_backend: Backend) -> None:
 def test_setup_is_cheap_and_versions_agree(local_backend: Backend) -> None:
     import time
 
-    body = {"project": PROJECT, "schema": LABEL_CONFIG, "hostname": "http://localhost:8080",
-            "access_token": "x", "extra_params": {"a": 1}}
+    body = {
+        "project": PROJECT,
+        "schema": LABEL_CONFIG,
+        "hostname": "http://localhost:8080",
+        "access_token": "x",
+        "extra_params": {"a": 1},
+    }
     started = time.perf_counter()
     response = local_backend.client.post("/setup", json=body)
     assert time.perf_counter() - started < 1.0
@@ -310,17 +392,40 @@ def test_setup_is_cheap_and_versions_agree(local_backend: Backend) -> None:
 
 def test_interactive_context_is_not_answered_with_page_regions(local_backend: Backend) -> None:
     (task,) = local_backend.put_document("7", "inter", samples.boundary_column().pdf)
-    body = {"tasks": [task], "project": PROJECT, "label_config": LABEL_CONFIG,
-            "params": {"login": None, "password": None,
-                       "context": {"result": [{"id": "a", "type": "rectanglelabels", "from_name": "label",
-                                               "to_name": "image", "value": {"x": 1, "y": 1, "width": 2,
-                                               "height": 2, "rectanglelabels": ["Elevation"]}}]}}}
+    body = {
+        "tasks": [task],
+        "project": PROJECT,
+        "label_config": LABEL_CONFIG,
+        "params": {
+            "login": None,
+            "password": None,
+            "context": {
+                "result": [
+                    {
+                        "id": "a",
+                        "type": "rectanglelabels",
+                        "from_name": "label",
+                        "to_name": "image",
+                        "value": {
+                            "x": 1,
+                            "y": 1,
+                            "width": 2,
+                            "height": 2,
+                            "rectanglelabels": ["Elevation"],
+                        },
+                    }
+                ]
+            },
+        },
+    }
     response = local_backend.client.post("/predict", json=body)
     assert response.status_code == 200
     assert response.get_json()["results"][0]["result"] == []
 
 
-def test_benchmark_layers_sit_on_their_truth_boxes(local_backend: Backend, benchmark_dir: Path) -> None:
+def test_benchmark_layers_sit_on_their_truth_boxes(
+    local_backend: Backend, benchmark_dir: Path
+) -> None:
     truth_all = json.loads((benchmark_dir / "ground_truth.json").read_text(encoding="utf-8"))
     tasks, docs = [], []
     for pdf_path in sorted((benchmark_dir / "pdfs").glob("*.pdf")):
@@ -333,8 +438,11 @@ def test_benchmark_layers_sit_on_their_truth_boxes(local_backend: Backend, bench
         assert_valid(prediction)
         png = render_pages(pdf, 150)[page_index]
         image = Image.open(io.BytesIO(png)).convert("L")
-        predicted = [box for label, box in result_pixel_boxes(prediction["result"], image.width, image.height)
-                     if label == "Material Description"]
+        predicted = [
+            box
+            for label, box in result_pixel_boxes(prediction["result"], image.width, image.height)
+            if label == "Material Description"
+        ]
         for text, true_box in truth_pixel_boxes(pdf, truth, page_index, image.size):
             best = max((_iou(true_box, p) for p in predicted), default=0.0)
             assert best >= 0.5, f"{text[:40]!r}: best IoU {best:.2f}"
@@ -352,8 +460,14 @@ def test_debug_overlay_written_when_configured(local_backend: Backend, tmp_path:
     plain = Image.open(io.BytesIO(render_pages(sample.pdf, 150)[0])).convert("RGB")
     assert drawn.size == plain.size
     # the description colour appears only where boxes were drawn
-    x0, y0, x1, y1 = (round(v) for v in next(
-        box for label, box in result_pixel_boxes(prediction["result"], *drawn.size) if label == "Material Description"))
+    x0, y0, x1, y1 = (
+        round(v)
+        for v in next(
+            box
+            for label, box in result_pixel_boxes(prediction["result"], *drawn.size)
+            if label == "Material Description"
+        )
+    )
     assert drawn.getpixel((x0, (y0 + y1) // 2)) == (46, 125, 50)
 
 
@@ -366,14 +480,23 @@ def test_bulk_annotations_created_and_skipped_annotation(local_backend: Backend)
         for i, (task, prediction) in enumerate(zip(tasks[:2], predictions[:2], strict=True))
     ]
     annotations.append({"id": 999, "task": tasks[2]["id"], "result": [], "was_cancelled": True})
-    event = {"action": "ANNOTATIONS_CREATED", "project": project, "annotation": annotations,
-             "task": [{"id": t["id"], "data": t["data"]} for t in tasks]}
+    event = {
+        "action": "ANNOTATIONS_CREATED",
+        "project": project,
+        "annotation": annotations,
+        "task": [{"id": t["id"], "data": t["data"]} for t in tasks],
+    }
     response = local_backend.client.post("/webhook", json=event)
     assert response.status_code == 201
     assert response.get_json()["result"]["stored"] == 2
     m = local_backend.client.get("/metrics?project=7").get_json()["projects"]["7"]
     kept = sum(len(descriptions(p)) for p in predictions[:2])
-    assert (m["annotations"], m["layers_kept"], m["layers_moved"], m["layers_added"], m["layers_deleted"]) == \
-        (2, kept, 0, 0, 0)
+    assert (
+        m["annotations"],
+        m["layers_kept"],
+        m["layers_moved"],
+        m["layers_added"],
+        m["layers_deleted"],
+    ) == (2, kept, 0, 0, 0)
     assert m["text_edit_rate"] == 0.0
     assert local_backend.client.get("/metrics?project=8").get_json()["projects"] == {}

@@ -7,20 +7,24 @@ from pathlib import Path
 
 import pytest
 from label_studio_sdk.label_interface import LabelInterface
+from strat_backend_helpers import LABEL_CONFIG, render_pages  # type: ignore[import-not-found]
 
 from label_studio_ml.errors import ConfigError
 from stratigraphy import samples
 from stratigraphy_ml_backend.cli import main
 from stratigraphy_ml_backend.settings import BackendSettings
 
-from strat_backend_helpers import LABEL_CONFIG, render_pages  # type: ignore[import-not-found]
-
 
 def test_settings_from_env(tmp_path: Path) -> None:
-    settings = BackendSettings.from_env({
-        "DATA_DIR": str(tmp_path), "MODEL_DIR": str(tmp_path / "m"), "EXTRACTION_CACHE_SIZE": "5",
-        "MODEL_VERSION": "strat-7", "DEBUG_OVERLAY_DIR": str(tmp_path / "ov"),
-    })
+    settings = BackendSettings.from_env(
+        {
+            "DATA_DIR": str(tmp_path),
+            "MODEL_DIR": str(tmp_path / "m"),
+            "EXTRACTION_CACHE_SIZE": "5",
+            "MODEL_VERSION": "strat-7",
+            "DEBUG_OVERLAY_DIR": str(tmp_path / "ov"),
+        }
+    )
     assert settings.storage.storage == "local" and settings.storage.data_dir == tmp_path.resolve()
     assert settings.model_dir == tmp_path / "m"
     assert settings.cache_size == 5 and settings.model_version == "strat-7"
@@ -34,8 +38,9 @@ def test_settings_from_env(tmp_path: Path) -> None:
         BackendSettings.from_env({"EXTRACTION_CACHE_SIZE": "0"})
 
 
-def test_predict_command_writes_import_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_predict_command_writes_import_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     sample = samples.several_boreholes()
     (data / "pdf" / "p").mkdir(parents=True)
@@ -64,7 +69,9 @@ def test_predict_command_writes_import_format(tmp_path: Path, monkeypatch: pytes
     assert "4 tasks written" in capsys.readouterr().err
 
 
-def test_predict_command_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_predict_command_rejects_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "tasks.json"
     bad.write_text("{not json")
     assert main(["predict", str(bad), "-o", str(tmp_path / "o.json")]) == 2

@@ -71,11 +71,32 @@ def test_broken_document_error_is_cached():
 
 
 def _rect(rid, label, x, y, w, h, text=None):
-    items = [{"id": rid, "type": "rectanglelabels", "from_name": "label", "to_name": "image",
-              "value": {"x": x, "y": y, "width": w, "height": h, "rotation": 0, "rectanglelabels": [label]}}]
+    items = [
+        {
+            "id": rid,
+            "type": "rectanglelabels",
+            "from_name": "label",
+            "to_name": "image",
+            "value": {
+                "x": x,
+                "y": y,
+                "width": w,
+                "height": h,
+                "rotation": 0,
+                "rectanglelabels": [label],
+            },
+        }
+    ]
     if text is not None:
-        items.append({"id": rid, "type": "textarea", "from_name": "transcription", "to_name": "image",
-                      "value": {"x": x, "y": y, "width": w, "height": h, "rotation": 0, "text": [text]}})
+        items.append(
+            {
+                "id": rid,
+                "type": "textarea",
+                "from_name": "transcription",
+                "to_name": "image",
+                "value": {"x": x, "y": y, "width": w, "height": h, "rotation": 0, "text": [text]},
+            }
+        )
     return items
 
 
@@ -89,7 +110,9 @@ def test_compare_kept_moved_added_deleted_and_edits():
     )
     submitted = results_to_regions(
         _rect("a", "Material Description", 10, 10, 50, 5, "Kies, sandig")  # kept
-        + _rect("zz", "Material Description", 10, 21, 50, 5, "Sand, fein")  # b moved (iou<0.9), new id
+        + _rect(
+            "zz", "Material Description", 10, 21, 50, 5, "Sand, fein"
+        )  # b moved (iou<0.9), new id
         + _rect("e", "Material Description", 10, 60, 50, 5, "Mergel")  # added; c deleted
         + _rect("d", "Depth Interval", 2, 10, 5, 5, "start: 0 end: 1.2")  # kept, edited
     )
@@ -109,7 +132,11 @@ def test_store_survives_reopen(tmp_path):
     store.record_annotation("3", "11", "100", pred, c, "v1")
     again = FeedbackStore.in_dir(tmp_path)
     m = again.metrics()
-    assert m["3"]["annotations"] == 1 and m["3"]["layers_kept"] == 1 and m["3"]["text_edit_rate"] == 0.0
+    assert (
+        m["3"]["annotations"] == 1
+        and m["3"]["layers_kept"] == 1
+        and m["3"]["text_edit_rate"] == 0.0
+    )
     assert again.delete_annotations("3", ["100"]) == 1
     assert again.metrics() == {}
 

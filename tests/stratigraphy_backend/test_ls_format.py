@@ -9,8 +9,18 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from stratigraphy.geometry import BBox
 from stratigraphy.model import (
-    Borehole, BoreholeMetadata, CoordinateSystem, Coordinates, DepthInterval, DocumentResult,
-    Elevation, Groundwater, Layer, Located, PageInfo, TextSource,
+    Borehole,
+    BoreholeMetadata,
+    Coordinates,
+    CoordinateSystem,
+    DepthInterval,
+    DocumentResult,
+    Elevation,
+    Groundwater,
+    Layer,
+    Located,
+    PageInfo,
+    TextSource,
 )
 from stratigraphy_ml_backend import ls_format
 from stratigraphy_ml_backend.ls_format import ConfigNames, ImageSize
@@ -20,34 +30,66 @@ CONFIG = (Path(__file__).resolve().parents[2] / "data" / "label_config.xml").rea
 
 def _doc(rotation: int = 0, width: float = 595.0, height: float = 842.0) -> DocumentResult:
     layers = (
-        Layer(DepthInterval(0.0, 0.3), "Humus, braun", 1, BBox(200, 100, 400, 120),
-              (BBox(100, 95, 130, 105), BBox(100, 118, 130, 128)), (1, 1)),
-        Layer(DepthInterval(0.3, 1.6), "Kies, sandig, grau", 1, BBox(200, 130, 420, 160),
-              (BBox(100, 118, 130, 128), BBox(100, 160, 130, 170)), (1, 1)),
-        Layer(DepthInterval(1.6, None), "Ton, blaugrau", 2, BBox(200, 50, 400, 70), (BBox(100, 45, 130, 55),), (2,)),
+        Layer(
+            DepthInterval(0.0, 0.3),
+            "Humus, braun",
+            1,
+            BBox(200, 100, 400, 120),
+            (BBox(100, 95, 130, 105), BBox(100, 118, 130, 128)),
+            (1, 1),
+        ),
+        Layer(
+            DepthInterval(0.3, 1.6),
+            "Kies, sandig, grau",
+            1,
+            BBox(200, 130, 420, 160),
+            (BBox(100, 118, 130, 128), BBox(100, 160, 130, 170)),
+            (1, 1),
+        ),
+        Layer(
+            DepthInterval(1.6, None),
+            "Ton, blaugrau",
+            2,
+            BBox(200, 50, 400, 70),
+            (BBox(100, 45, 130, 55),),
+            (2,),
+        ),
     )
     meta = BoreholeMetadata(
         name=Located("KB 3", 1, BBox(50, 20, 90, 32)),
-        coordinates=Coordinates(2607562.0, 1187087.5, CoordinateSystem.LV95, 1, BBox(300, 20, 500, 32)),
+        coordinates=Coordinates(
+            2607562.0, 1187087.5, CoordinateSystem.LV95, 1, BBox(300, 20, 500, 32)
+        ),
         elevation=Elevation(668.99, 1, BBox(300, 40, 360, 52)),
     )
     water = (Groundwater(2.65, "2013-06-20", None, 2, BBox(450, 300, 560, 312)),)
-    pages = (PageInfo(1, width, height, rotation, TextSource.TEXT_LAYER),
-             PageInfo(2, width, height, rotation, TextSource.OCR))
+    pages = (
+        PageInfo(1, width, height, rotation, TextSource.TEXT_LAYER),
+        PageInfo(2, width, height, rotation, TextSource.OCR),
+    )
     return DocumentResult("doc.pdf", pages, (Borehole(0, layers, meta, water),))
 
 
 def _by_label(results, label):
-    return [r for r in results if r.get("type") == "rectanglelabels" and r["value"]["rectanglelabels"] == [label]]
+    return [
+        r
+        for r in results
+        if r.get("type") == "rectanglelabels" and r["value"]["rectanglelabels"] == [label]
+    ]
 
 
 def test_page_one_regions_texts_relations_and_validation():
     doc = _doc()
     regions = ls_format.page_regions(doc, 1, "abc", "1.0")
     results = ls_format.regions_to_results(regions, doc.pages[0], ImageSize(1240, 1754))
-    labels = sorted(r["value"]["rectanglelabels"][0] for r in results if r["type"] == "rectanglelabels")
-    assert labels == sorted(["Material Description"] * 2 + ["Depth Interval"] * 2
-                            + ["Borehole Name", "Coordinates", "Elevation"])
+    labels = sorted(
+        r["value"]["rectanglelabels"][0] for r in results if r["type"] == "rectanglelabels"
+    )
+    assert labels == sorted(
+        ["Material Description"] * 2
+        + ["Depth Interval"] * 2
+        + ["Borehole Name", "Coordinates", "Elevation"]
+    )
     texts = {r["id"]: r["value"]["text"][0] for r in results if r["type"] == "textarea"}
     depth_texts = sorted(texts[r["id"]] for r in _by_label(results, "Depth Interval"))
     assert depth_texts == ["start: 0 end: 0.3", "start: 0.3 end: 1.6"]
@@ -56,7 +98,9 @@ def test_page_one_regions_texts_relations_and_validation():
     assert texts[_by_label(results, "Borehole Name")[0]["id"]] == "KB 3"
     relations = [r for r in results if r["type"] == "relation"]
     assert len(relations) == 2
-    ids_by_type = {r["id"]: r["value"]["rectanglelabels"][0] for r in results if r["type"] == "rectanglelabels"}
+    ids_by_type = {
+        r["id"]: r["value"]["rectanglelabels"][0] for r in results if r["type"] == "rectanglelabels"
+    }
     for rel in relations:
         assert ids_by_type[rel["from_id"]] == "Material Description"
         assert ids_by_type[rel["to_id"]] == "Depth Interval"
@@ -65,18 +109,22 @@ def test_page_one_regions_texts_relations_and_validation():
     for rect in (r for r in results if r["type"] == "rectanglelabels"):
         twin = [r for r in results if r["type"] == "textarea" and r["id"] == rect["id"]]
         assert len(twin) == 1
-        assert {k: twin[0]["value"][k] for k in ("x", "y", "width", "height")} == \
-               {k: rect["value"][k] for k in ("x", "y", "width", "height")}
+        assert {k: twin[0]["value"][k] for k in ("x", "y", "width", "height")} == {
+            k: rect["value"][k] for k in ("x", "y", "width", "height")
+        }
         assert rect["original_width"] == 1240 and rect["original_height"] == 1754
         assert rect["image_rotation"] == 0
     errors = LabelInterface(CONFIG).validate_prediction(
-        {"result": results, "score": 0.5, "model_version": "x"}, return_errors=True)
+        {"result": results, "score": 0.5, "model_version": "x"}, return_errors=True
+    )
     assert not errors, errors
 
 
 def test_percentages_match_the_page():
     doc = _doc()
-    results = ls_format.regions_to_results(ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(10, 10))
+    results = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(10, 10)
+    )
     desc = _by_label(results, "Material Description")[0]["value"]
     assert desc["x"] == pytest.approx(200 / 595 * 100, abs=1e-3)
     assert desc["y"] == pytest.approx(100 / 842 * 100, abs=1e-3)
@@ -87,7 +135,9 @@ def test_percentages_match_the_page():
 def test_rotated_page_boxes_are_in_the_displayed_frame():
     # unrotated page is landscape 842 x 595, shown portrait with /Rotate 90
     doc = _doc(rotation=90, width=842.0, height=595.0)
-    results = ls_format.regions_to_results(ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(595, 842))
+    results = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(595, 842)
+    )
     desc = _by_label(results, "Material Description")[0]["value"]
     # rotate 90: displayed x = height - y1, displayed y = x0
     assert desc["x"] == pytest.approx((595 - 120) / 595 * 100, abs=1e-3)
@@ -98,14 +148,20 @@ def test_rotated_page_boxes_are_in_the_displayed_frame():
 
 def test_page_two_has_only_its_own_regions_and_ids_are_stable():
     doc = _doc()
-    a = ls_format.regions_to_results(ls_format.page_regions(doc, 2, "h", "v"), doc.pages[1], ImageSize(100, 100))
-    b = ls_format.regions_to_results(ls_format.page_regions(doc, 2, "h", "v"), doc.pages[1], ImageSize(100, 100))
+    a = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 2, "h", "v"), doc.pages[1], ImageSize(100, 100)
+    )
+    b = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 2, "h", "v"), doc.pages[1], ImageSize(100, 100)
+    )
     assert a == b
     labels = sorted(r["value"]["rectanglelabels"][0] for r in a if r["type"] == "rectanglelabels")
     assert labels == ["Depth Interval", "Groundwater", "Material Description"]
     texts = [r["value"]["text"][0] for r in a if r["type"] == "textarea"]
     assert "start: 1.6 end: " in texts and "2.65 m, 2013-06-20" in texts
-    other = ls_format.regions_to_results(ls_format.page_regions(doc, 2, "other-doc", "v"), doc.pages[1], ImageSize(100, 100))
+    other = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 2, "other-doc", "v"), doc.pages[1], ImageSize(100, 100)
+    )
     assert {r["id"] for r in a if "id" in r}.isdisjoint({r["id"] for r in other if "id" in r})
 
 
@@ -125,7 +181,9 @@ def test_boxes_are_clamped_and_off_page_boxes_dropped():
 def test_config_without_textarea_or_relation_label():
     doc = _doc()
     names = ConfigNames(text=None, relation=None)
-    results = ls_format.regions_to_results(ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(10, 10), names)
+    results = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(10, 10), names
+    )
     assert not [r for r in results if r["type"] == "textarea"]
     relations = [r for r in results if r["type"] == "relation"]
     assert relations and all("labels" not in r for r in relations)

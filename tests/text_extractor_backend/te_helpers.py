@@ -59,8 +59,12 @@ def region(
     region_id: str = "r1xYz",
 ) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "id": region_id, "from_name": "label", "to_name": "image", "type": "rectanglelabels",
-        "origin": "manual", "image_rotation": 0,
+        "id": region_id,
+        "from_name": "label",
+        "to_name": "image",
+        "type": "rectanglelabels",
+        "origin": "manual",
+        "image_rotation": 0,
         "value": {**geometry, "rectanglelabels": [label]},
     }
     if size is not None:
@@ -73,13 +77,25 @@ def predict_body(
 ) -> dict[str, Any]:
     """A /predict body shaped like Label Studio 1.23's (interactive when ``context`` is given)."""
     task = {
-        "id": task_id, "data": {"image": image, **data}, "meta": {}, "annotations": [],
+        "id": task_id,
+        "data": {"image": image, **data},
+        "meta": {},
+        "annotations": [],
         "drafts": [],
-        "predictions": [], "project": 1, "inner_id": task_id, "total_annotations": 0,
-        "cancelled_annotations": 0, "total_predictions": 0, "updated_by": None,
+        "predictions": [],
+        "project": 1,
+        "inner_id": task_id,
+        "total_annotations": 0,
+        "cancelled_annotations": 0,
+        "total_predictions": 0,
+        "updated_by": None,
     }
-    return {"tasks": [task], "project": "1.1795363490", "label_config": LABEL_CONFIG,
-            "params": {"login": None, "password": None, "context": context}}
+    return {
+        "tasks": [task],
+        "project": "1.1795363490",
+        "label_config": LABEL_CONFIG,
+        "params": {"login": None, "password": None, "context": context},
+    }
 
 
 def interactive(image: str, regions: list[dict[str, Any]], **data: Any) -> dict[str, Any]:

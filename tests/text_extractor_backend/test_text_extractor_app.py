@@ -13,9 +13,6 @@ from pathlib import Path
 import fitz
 import pytest
 from PIL import Image
-
-from label_studio_ml.storage.settings import StorageSettings
-from stratigraphy import samples
 from te_helpers import (
     DPI,
     LABEL_CONFIG,
@@ -30,6 +27,9 @@ from te_helpers import (
     region,
     transcription,
 )
+
+from label_studio_ml.storage.settings import StorageSettings
+from stratigraphy import samples
 
 
 def _similar(a: str, b: str) -> float:
@@ -88,8 +88,12 @@ def test_last_region_of_the_context_is_transcribed(local, digital) -> None:
     first, second = _layer(digital, 0), _layer(digital, 1)
     older = region(percent_of(digital.pdf, first["material_description_rect"]), region_id="old")
     newer = region(percent_of(digital.pdf, second["material_description_rect"]), region_id="new")
-    older_text = {**older, "type": "textarea", "from_name": "transcription",
-                  "value": {**older["value"], "text": ["old text"]}}
+    older_text = {
+        **older,
+        "type": "textarea",
+        "from_name": "transcription",
+        "value": {**older["value"], "text": ["old text"]},
+    }
     older_text["value"].pop("rectanglelabels")
     response = client.post("/predict", json=interactive("png/1/digital_0.png", [older, newer]))
     assert transcription(response) == second["material_description"]
@@ -220,8 +224,9 @@ def test_exif_rotated_image_is_read_upright(local, digital, orientation: int, ro
     (data / "crops").mkdir()
     (data / "crops" / "photo.jpg").write_bytes(buffer.getvalue())
     # the box in percent of the image as the browser shows it (upright)
-    box = region({"x": 0.0, "y": 0.0, "width": 100.0, "height": 100.0, "rotation": 0},
-                 size=upright.size)
+    box = region(
+        {"x": 0.0, "y": 0.0, "width": 100.0, "height": 100.0, "rotation": 0}, size=upright.size
+    )
     text = ask(client, "crops/photo.jpg", [box])
     assert _similar(text, expected) >= 0.85, text
 
@@ -272,8 +277,13 @@ def test_missing_image_is_a_json_error(local) -> None:
 
 def test_context_without_geometry_is_a_bad_request(local) -> None:
     client, _ = local
-    bad = {"id": "x", "from_name": "label", "to_name": "image", "type": "rectanglelabels",
-           "value": {}}
+    bad = {
+        "id": "x",
+        "from_name": "label",
+        "to_name": "image",
+        "type": "rectanglelabels",
+        "value": {},
+    }
     response = client.post("/predict", json=interactive("png/1/digital_0.png", [bad]))
     assert response.status_code == 400
     assert response.get_json()["error"] == "bad_request"
@@ -330,16 +340,28 @@ def test_good_ocr_text_layer_of_a_scan_is_used_as_is(tmp_path: Path, scan) -> No
 
 def test_project_ocr_languages_from_extra_params(local, scan) -> None:
     client, _ = local
-    setup = client.post("/setup", json={"project": "1.1795363490", "schema": LABEL_CONFIG,
-                                        "extra_params": {"ocr_languages": "deu; rm"}})
+    setup = client.post(
+        "/setup",
+        json={
+            "project": "1.1795363490",
+            "schema": LABEL_CONFIG,
+            "extra_params": {"ocr_languages": "deu; rm"},
+        },
+    )
     assert setup.status_code == 200
     layer = _layer(scan, 0)
     box = region(percent_of(scan.pdf, layer["material_description_rect"]))
     response = client.post("/predict", json=interactive("png/1/scan_0.png", [box]))
     assert response.status_code == 400
     assert response.get_json()["error"] == "bad_request"
-    client.post("/setup", json={"project": "1.1795363490", "schema": LABEL_CONFIG,
-                                "extra_params": {"ocr_languages": "deu"}})
+    client.post(
+        "/setup",
+        json={
+            "project": "1.1795363490",
+            "schema": LABEL_CONFIG,
+            "extra_params": {"ocr_languages": "deu"},
+        },
+    )
     text = ask(client, "png/1/scan_0.png", [box])
     assert _similar(text, layer["material_description"]) >= 0.85, text
 

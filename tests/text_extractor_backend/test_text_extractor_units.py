@@ -172,6 +172,7 @@ def test_lru_cache_keeps_recent_values_and_never_caches_none() -> None:
         def load() -> int | None:
             calls.append(key)
             return value
+
         return load
 
     assert cache.get_or_load("a", loader("a", 1)) == 1
