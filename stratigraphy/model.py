@@ -95,6 +95,9 @@ class Layer:
     description_bbox: BBox
     depth_bboxes: tuple[BBox, ...] = ()
     depth_pages: tuple[int, ...] = ()  # page of each depth box (same length as depth_bboxes)
+    # How sure the engine is that this layer (interval and description) is right, in [0, 1];
+    # None until the engine has judged it.
+    confidence: float | None = None
 
 
 class CoordinateSystem(StrEnum):
@@ -153,6 +156,8 @@ class Borehole:
     layers: tuple[Layer, ...]
     metadata: BoreholeMetadata = field(default_factory=BoreholeMetadata)
     groundwater: tuple[Groundwater, ...] = ()
+    # How sure the engine is of this borehole's layers as a whole, in [0, 1]; None if not judged.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
