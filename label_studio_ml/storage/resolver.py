@@ -11,9 +11,12 @@ Supported values, in the order they are recognised:
     ``gs://`` and ``azure-blob://`` work only through that Label Studio route.
 ``http(s)://...``
     Downloaded with a size limit (``DOWNLOAD_MAX_BYTES``) and a time limit
-    (``DOWNLOAD_TIMEOUT`` for the whole download). The Label Studio token is sent
-    only when scheme, host and port equal those of ``LABEL_STUDIO_URL``; requests
-    drops it on redirects to another host.
+    (``DOWNLOAD_TIMEOUT`` for the whole download). The URL is parsed once
+    (:func:`~label_studio_ml.storage.urls.parse_http_url`, which refuses spellings
+    URL parsers disagree on) and exactly that parsed URL is requested; the Label
+    Studio token is sent only when its scheme, host and port equal those of
+    ``LABEL_STUDIO_URL``. Redirects are followed one hop at a time and every hop
+    is judged the same way, so the token never follows a redirect to another origin.
 ``/data/local-files/?d=path``
     ``LOCAL_FILES_DOCUMENT_ROOT/path`` when that variable is set, else the storage
     key ``path``; when the file is missing there, downloaded from Label Studio.
@@ -38,7 +41,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
@@ -57,12 +60,14 @@ from label_studio_ml.storage.local import safe_join
 from label_studio_ml.storage.lsauth import LabelStudioAuth
 from label_studio_ml.storage.s3 import S3Storage
 from label_studio_ml.storage.settings import StorageSettings
+from label_studio_ml.storage.urls import HttpTarget, parse_http_url
 
 log = logging.getLogger(__name__)
 
 CLOUD_SCHEMES = ("gs", "gcs", "azure-blob", "azure")
 _CHUNK = 64 * 1024
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True)
@@ -89,12 +94,6 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
-
-
 class UrlResolver:
     """Fetch task files from storage, Label Studio or the web (one HTTP session each)."""
 
@@ -108,8 +107,9 @@ class UrlResolver:
         self.settings = settings
         self.storage = storage
         self.session = session or requests.Session()
-        self.session.max_redirects = 5
+        self.session.max_redirects = MAX_REDIRECTS
         self._ls_url = settings.label_studio_url
+        self._ls_target = parse_http_url(self._ls_url) if self._ls_url else None
         self._auth: LabelStudioAuth | None = None
         if self._ls_url and settings.label_studio_api_key:
             self._auth = LabelStudioAuth(
@@ -259,10 +259,13 @@ class UrlResolver:
     # -- plain downloads -------------------------------------------------------------------
 
     def _fetch_http(self, url: str) -> ResolvedFile:
-        send_token = self._ls_url is not None and _origin(url) == _origin(self._ls_url)
-        data = self._download(url, auth=send_token)
-        name = posixpath.basename(unquote(urlsplit(url).path)) or "download"
+        target = parse_http_url(url)
+        data = self._download(target.url, auth=self._is_label_studio(target))
+        name = posixpath.basename(unquote(urlsplit(target.url).path)) or "download"
         return ResolvedFile(name=name, data=data, key=None)
+
+    def _is_label_studio(self, target: HttpTarget) -> bool:
+        return self._ls_target is not None and target.origin == self._ls_target.origin
 
     def _read_file(self, path: Path, label: str) -> bytes:
         try:
@@ -278,15 +281,19 @@ class UrlResolver:
             )
 
     def _download(self, url: str, *, auth: bool) -> bytes:
-        """GET ``url`` within the size and time limits; retry once after a stale access token."""
-        use_auth = auth and self._auth is not None
+        """GET ``url`` within the size and time limits; retry once after a stale access token.
+
+        ``auth``: the caller means Label Studio. The token itself is attached per hop,
+        only to hops whose origin is Label Studio's (see :meth:`_get_limited`).
+        """
+        auth_obj = self._auth if auth else None
+        use_auth = auth_obj is not None
         for attempt in (1, 2):
-            headers = self._auth.headers() if use_auth else {}  # type: ignore[union-attr]
             try:
-                return self._get_limited(url, headers)
+                return self._get_limited(url, auth_obj)
             except _Unauthorized:
-                if attempt == 1 and use_auth and self._auth.is_personal_access_token:  # type: ignore[union-attr]
-                    self._auth.invalidate()  # type: ignore[union-attr]
+                if attempt == 1 and auth_obj is not None and auth_obj.is_personal_access_token:
+                    auth_obj.invalidate()
                     continue
                 if use_auth:
                     hint = "; check LABEL_STUDIO_API_KEY"
@@ -297,15 +304,35 @@ class UrlResolver:
                 raise StorageError(f"access to {redact_url(url)} was refused{hint}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _get_limited(self, url: str, headers: dict[str, str]) -> bytes:
+    def _open(self, url: str, auth: LabelStudioAuth | None, timeout: float) -> requests.Response:
+        """Send GET requests hop by hop; the token goes only to Label Studio's origin."""
+        target = parse_http_url(url)
+        for _hop in range(MAX_REDIRECTS + 1):
+            prepared = self.session.prepare_request(requests.Request("GET", target.url))
+            # the host is decided from the URL that is actually sent
+            sent = parse_http_url(prepared.url or "")
+            if sent.origin != target.origin:
+                raise BadRequest(f"URL refused: {redact_url(url)} is ambiguous")
+            prepared.headers.pop("Authorization", None)
+            if auth is not None and self._is_label_studio(sent):
+                prepared.headers.update(auth.headers())
+            response = self.session.send(
+                prepared, stream=True, timeout=(timeout, timeout), allow_redirects=False
+            )
+            location = response.headers.get("Location")
+            if response.status_code not in _REDIRECTS or not location:
+                return response
+            response.close()
+            target = parse_http_url(urljoin(sent.url, location))
+        raise requests.TooManyRedirects()
+
+    def _get_limited(self, url: str, auth: LabelStudioAuth | None) -> bytes:
         timeout = self.settings.download_timeout
         limit = self.settings.download_max_bytes
         shown = redact_url(url)
         deadline = time.monotonic() + timeout
         try:
-            with self.session.get(
-                url, headers=headers, stream=True, timeout=(timeout, timeout), allow_redirects=True
-            ) as response:
+            with self._open(url, auth, timeout) as response:
                 status = response.status_code
                 if status in (401, 403):
                     raise _Unauthorized()
