@@ -17,6 +17,9 @@ Supported values, in the order they are recognised:
     Studio token is sent only when its scheme, host and port equal those of
     ``LABEL_STUDIO_URL``. Redirects are followed one hop at a time and every hop
     is judged the same way, so the token never follows a redirect to another origin.
+    Only Label Studio's origin, the ``S3_ENDPOINT_URL`` origin and ``ALLOWED_FETCH_HOSTS``
+    are fetched (:class:`ForbiddenPath` otherwise), also after a redirect, except where
+    Label Studio itself redirects (its presign route sends to the cloud storage).
 ``/data/local-files/?d=path``
     ``LOCAL_FILES_DOCUMENT_ROOT/path`` when that variable is set, else the storage
     key ``path``; when the file is missing there, downloaded from Label Studio.
@@ -59,7 +62,7 @@ from label_studio_ml.storage.base import Storage, clean_key
 from label_studio_ml.storage.local import safe_join
 from label_studio_ml.storage.lsauth import LabelStudioAuth
 from label_studio_ml.storage.s3 import S3Storage
-from label_studio_ml.storage.settings import StorageSettings
+from label_studio_ml.storage.settings import StorageSettings, host_allowed
 from label_studio_ml.storage.urls import HttpTarget, parse_http_url
 
 log = logging.getLogger(__name__)
@@ -110,6 +113,8 @@ class UrlResolver:
         self.session.max_redirects = MAX_REDIRECTS
         self._ls_url = settings.label_studio_url
         self._ls_target = parse_http_url(self._ls_url) if self._ls_url else None
+        endpoint = settings.s3_endpoint_url
+        self._s3_target = parse_http_url(endpoint) if endpoint else None
         self._auth: LabelStudioAuth | None = None
         if self._ls_url and settings.label_studio_api_key:
             self._auth = LabelStudioAuth(
@@ -267,6 +272,19 @@ class UrlResolver:
     def _is_label_studio(self, target: HttpTarget) -> bool:
         return self._ls_target is not None and target.origin == self._ls_target.origin
 
+    def _check_allowed(self, target: HttpTarget, shown: str) -> None:
+        """Only Label Studio, the S3 endpoint and ``ALLOWED_FETCH_HOSTS`` are fetched (no SSRF)."""
+        if self._is_label_studio(target):
+            return
+        if self._s3_target is not None and target.origin == self._s3_target.origin:
+            return
+        if host_allowed(self.settings.allowed_fetch_hosts, target.host, target.port):
+            return
+        raise ForbiddenPath(
+            f"{shown} is not on an allowed host: only Label Studio (LABEL_STUDIO_URL), the S3 "
+            f"endpoint and ALLOWED_FETCH_HOSTS are fetched; add {target.netloc} there to allow it"
+        )
+
     def _read_file(self, path: Path, label: str) -> bytes:
         try:
             self._check_size(path.stat().st_size, label)
@@ -307,6 +325,7 @@ class UrlResolver:
     def _open(self, url: str, auth: LabelStudioAuth | None, timeout: float) -> requests.Response:
         """Send GET requests hop by hop; the token goes only to Label Studio's origin."""
         target = parse_http_url(url)
+        self._check_allowed(target, redact_url(url))
         for _hop in range(MAX_REDIRECTS + 1):
             prepared = self.session.prepare_request(requests.Request("GET", target.url))
             # the host is decided from the URL that is actually sent
@@ -324,6 +343,8 @@ class UrlResolver:
                 return response
             response.close()
             target = parse_http_url(urljoin(sent.url, location))
+            if not self._is_label_studio(sent):  # Label Studio's own redirects are trusted
+                self._check_allowed(target, redact_url(target.url))
         raise requests.TooManyRedirects()
 
     def _get_limited(self, url: str, auth: LabelStudioAuth | None) -> bytes:
