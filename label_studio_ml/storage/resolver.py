@@ -58,17 +58,18 @@ from label_studio_ml.errors import (
     NotFound,
     StorageError,
 )
-from label_studio_ml.storage.base import Storage, clean_key
+from label_studio_ml.storage.base import Storage, clean_key, show_key
 from label_studio_ml.storage.local import safe_join
 from label_studio_ml.storage.lsauth import LabelStudioAuth
 from label_studio_ml.storage.s3 import S3Storage
 from label_studio_ml.storage.settings import StorageSettings, host_allowed
-from label_studio_ml.storage.urls import HttpTarget, parse_http_url
+from label_studio_ml.storage.urls import MAX_URL_LENGTH, HttpTarget, parse_http_url
 
 log = logging.getLogger(__name__)
 
 CLOUD_SCHEMES = ("gs", "gcs", "azure-blob", "azure")
 _CHUNK = 64 * 1024
+_SHOWN_URL_CHARS = 200
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 
@@ -94,7 +95,9 @@ def redact_url(url: str) -> str:
     query = parts.query
     if query and parts.path.rstrip("/") != "/data/local-files":
         query = "&".join(f"{k}=..." for k, _ in parse_qsl(query, keep_blank_values=True))
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    shown = urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    shown = shown if shown.isprintable() else ascii(shown)[1:-1]
+    return shown if len(shown) <= _SHOWN_URL_CHARS else f"{shown[:_SHOWN_URL_CHARS]}..."
 
 
 class UrlResolver:
@@ -135,6 +138,8 @@ class UrlResolver:
         if not isinstance(url, str) or not url.strip():
             raise BadRequest("file reference must be a non-empty string")
         url = url.strip()
+        if len(url) > MAX_URL_LENGTH:
+            raise BadRequest(f"file reference is longer than {MAX_URL_LENGTH} characters")
         try:
             parts = urlsplit(url)
         except ValueError:
@@ -173,23 +178,23 @@ class UrlResolver:
 
     def _fetch_s3(self, url: str, bucket: str, key: str, task_id: Any) -> ResolvedFile:
         if not bucket or not key:
-            raise BadRequest(f"s3 URL {url!r} must look like s3://bucket/key")
+            raise BadRequest(f"s3 URL {show_key(url)} must look like s3://bucket/key")
         own = self.storage if isinstance(self.storage, S3Storage) else None
         own_bucket = own.bucket if own is not None else None
         if own is not None and bucket == own.bucket:
             rel = own.relative_key(key)
             if not rel:
-                raise ForbiddenPath(f"{url!r} lies outside S3_PREFIX={own.prefix!r}")
+                raise ForbiddenPath(f"{show_key(url)} lies outside S3_PREFIX={own.prefix!r}")
             return self._from_storage(rel)
         if self._ls_url and task_id is not None:
             return self._fetch_via_label_studio_presign(url, task_id, "s3")
         if own_bucket is not None:
             raise ForbiddenPath(
-                f"{url!r} is not in the configured bucket S3_BUCKET={own_bucket!r}; set "
+                f"{show_key(url)} is not in the configured bucket S3_BUCKET={own_bucket!r}; set "
                 "LABEL_STUDIO_URL (and pass the task id) to read other buckets through Label Studio"
             )
         raise BadRequest(
-            f"cannot read {url!r}: set STORAGE=s3 with S3_BUCKET={bucket!r}, or set "
+            f"cannot read {show_key(url)}: set STORAGE=s3 with S3_BUCKET={bucket!r}, or set "
             "LABEL_STUDIO_URL so the file is fetched through Label Studio"
         )
 
@@ -222,7 +227,7 @@ class UrlResolver:
             path = safe_join(root, rel)
             if path.is_file():
                 return ResolvedFile(name=path.name, data=self._read_file(path, rel), key=None)
-            missing = NotFound(f"no file {rel!r} under LOCAL_FILES_DOCUMENT_ROOT")
+            missing = NotFound(f"no file {show_key(rel)} under LOCAL_FILES_DOCUMENT_ROOT")
         else:
             try:
                 return self._from_storage(rel)
@@ -236,7 +241,7 @@ class UrlResolver:
     def _fetch_upload(self, rel: str) -> ResolvedFile:
         """``rel`` is ``upload/<project>/<file>`` (already URL-decoded)."""
         if not rel.startswith("upload/"):
-            raise BadRequest(f"uploaded file path {rel!r} must start with upload/")
+            raise BadRequest(f"uploaded file path {show_key(rel)} must start with upload/")
         clean_key(rel)
         name = posixpath.basename(rel)
         media = self.settings.label_studio_media_root
@@ -246,7 +251,7 @@ class UrlResolver:
                 return ResolvedFile(name=name, data=self._read_file(path, rel), key=None)
         if not self._ls_url:
             raise NotFound(
-                f"uploaded file {rel!r} is not under LABEL_STUDIO_MEDIA_ROOT and "
+                f"uploaded file {show_key(rel)} is not under LABEL_STUDIO_MEDIA_ROOT and "
                 "LABEL_STUDIO_URL is not set to download it"
             )
         # Label Studio 1.23 serves uploads at /data/upload/ (its /storage-data/uploaded/
