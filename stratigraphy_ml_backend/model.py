@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from label_studio_ml.errors import BackendError, BadRequest, NotFound
+from label_studio_ml import deadline
+from label_studio_ml.errors import BackendError, BadRequest, NotFound, RetryableError
 from label_studio_ml.model import LabelStudioMLBase
 from label_studio_ml.response import ModelResponse, PredictionValue
 from label_studio_ml.state import project_key
@@ -142,10 +143,13 @@ class StratigraphyModel(LabelStudioMLBase):
         recorded: list[tuple[str, list[dict[str, Any]]]] = []
         pdfs: dict[str, tuple[bytes, str, str]] = {}  # one read per PDF per batch
         for task in tasks:
+            deadline.check()  # past the deadline: the SDK answers so LS re-sends one by one
             task_id = task.get("id") if isinstance(task, Mapping) else None
             started = time.perf_counter()
             try:
                 page = self.predict_task(task, names, value_key, pdfs)
+            except RetryableError:
+                raise  # storage unreachable, deadline: the request fails with 503, LS retries
             except BackendError as exc:
                 log.error(
                     "task %s: no prediction: %s%s",

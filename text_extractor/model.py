@@ -21,12 +21,14 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from label_studio_ml import deadline
 from label_studio_ml.errors import (
     BackendError,
     BadRequest,
     ConfigError,
     InputDocumentError,
     NotFound,
+    RetryableError,
 )
 from label_studio_ml.model import LabelStudioMLBase
 from label_studio_ml.storage.pages import PageRef, locate_page
@@ -103,12 +105,15 @@ class TextExtractorModel(LabelStudioMLBase):
         interactive = isinstance(context, dict) and bool(context.get("result"))
         out: list[Any] = []
         for task in tasks:
+            deadline.check()
             try:
                 if interactive:
                     results = context["result"]  # type: ignore[index]
                     out.append(self._interactive(task, results, tags))
                 else:
                     out.append(self._preannotate(task, tags))
+            except RetryableError:
+                raise  # a passing fault fails the request (503 + Retry-After)
             except BackendError as exc:  # one task's failure does not sink the batch
                 out.append(exc)
         return out

@@ -50,13 +50,16 @@ import requests
 import urllib3
 from urllib3.exceptions import ReadTimeoutError
 
+from label_studio_ml import deadline
 from label_studio_ml.errors import (
     BackendError,
     BadRequest,
+    DeadlineExceeded,
     ForbiddenPath,
     InputDocumentError,
     NotFound,
     StorageError,
+    TransientStorageError,
 )
 from label_studio_ml.storage.base import Storage, clean_key, show_key
 from label_studio_ml.storage.local import safe_join
@@ -324,7 +327,9 @@ class UrlResolver:
                     hint = "; set LABEL_STUDIO_API_KEY for Label Studio downloads"
                 else:
                     hint = ""
-                raise StorageError(f"access to {redact_url(url)} was refused{hint}") from None
+                raise TransientStorageError(
+                    f"access to {redact_url(url)} was refused{hint}"
+                ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _open(self, url: str, auth: LabelStudioAuth | None, timeout: float) -> requests.Response:
@@ -353,10 +358,22 @@ class UrlResolver:
         raise requests.TooManyRedirects()
 
     def _get_limited(self, url: str, auth: LabelStudioAuth | None) -> bytes:
-        timeout = self.settings.download_timeout
+        """One download. Faults that may pass (no connection, time-outs, HTTP 5xx/429,
+        Label Studio refusing) are :class:`TransientStorageError`; a missing file is
+        :class:`NotFound`; other HTTP 4xx answers are :class:`StorageError`."""
+        configured = self.settings.download_timeout
+        timeout = deadline.time_left(configured)  # never past the request's deadline
         limit = self.settings.download_max_bytes
         shown = redact_url(url)
-        deadline = time.monotonic() + timeout
+        ends = time.monotonic() + timeout
+
+        def too_slow() -> BackendError:
+            if timeout < configured:
+                return DeadlineExceeded(f"download of {shown} ran into the request's deadline")
+            return TransientStorageError(
+                f"download of {shown} took longer than DOWNLOAD_TIMEOUT={configured:g} s"
+            )
+
         try:
             with self._open(url, auth, timeout) as response:
                 status = response.status_code
@@ -364,10 +381,12 @@ class UrlResolver:
                     raise _Unauthorized()
                 if status == 404:
                     raise NotFound(f"{shown} does not exist (HTTP 404)")
+                if status >= 500 or status in (408, 429):
+                    raise TransientStorageError(f"download of {shown} failed with HTTP {status}")
                 if status >= 400:
                     raise StorageError(f"download of {shown} failed with HTTP {status}")
                 declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > limit:
+                if declared.isdigit() and len(declared) < 20 and int(declared) > limit:
                     raise InputDocumentError(
                         f"{shown} is {declared} bytes, more than DOWNLOAD_MAX_BYTES={limit}"
                     )
@@ -384,28 +403,20 @@ class UrlResolver:
                         raise InputDocumentError(
                             f"{shown} is larger than DOWNLOAD_MAX_BYTES={limit}"
                         )
-                    if time.monotonic() > deadline:
-                        raise StorageError(
-                            f"download of {shown} took longer than DOWNLOAD_TIMEOUT={timeout} s"
-                        )
+                    if time.monotonic() > ends:
+                        raise too_slow()
                     chunks.append(chunk)
                 return b"".join(chunks)
         except (BackendError, _Unauthorized):
             raise
-        except requests.Timeout:
-            raise StorageError(
-                f"download of {shown} timed out (DOWNLOAD_TIMEOUT={timeout} s)"
-            ) from None
-        except ReadTimeoutError:
-            raise StorageError(
-                f"download of {shown} timed out (DOWNLOAD_TIMEOUT={timeout} s)"
-            ) from None
-        except urllib3.exceptions.HTTPError as exc:
-            raise StorageError(f"download of {shown} failed: {type(exc).__name__}") from None
+        except (requests.Timeout, ReadTimeoutError):
+            raise too_slow() from None
         except requests.TooManyRedirects:
             raise StorageError(f"download of {shown} was redirected too often") from None
-        except requests.RequestException as exc:
-            raise StorageError(f"download of {shown} failed: {type(exc).__name__}") from None
+        except (urllib3.exceptions.HTTPError, requests.RequestException) as exc:
+            raise TransientStorageError(
+                f"download of {shown} failed: {type(exc).__name__}"
+            ) from None
 
 
 class _Unauthorized(Exception):
