@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fitz
+
 from label_studio_ml import deadline
 from label_studio_ml.errors import BackendError, BadRequest, NotFound, RetryableError
 from label_studio_ml.model import LabelStudioMLBase
@@ -99,6 +101,23 @@ def config_names(label_config: str | None, interface: Any) -> tuple[ls_format.Co
         labels=frozenset(control.labels) or defaults.labels,
     )
     return names, value_key
+
+
+def page_window(pdf: bytes, page_index: int, whole_up_to: int) -> tuple[int, ...] | None:
+    """The 0-based pages to extract for ``page_index``: None (all) for a short document,
+    else the page and its neighbours (a layer may continue from or onto them).
+
+    Only the page count is read here (PyMuPDF opens a document lazily); a document
+    that cannot be opened gives None so the engine reports the error.
+    """
+    try:
+        with fitz.open(stream=pdf, filetype="pdf") as doc:
+            count = doc.page_count
+    except Exception:
+        return None
+    if count <= whole_up_to:
+        return None
+    return tuple(i for i in (page_index - 1, page_index, page_index + 1) if 0 <= i < count)
 
 
 class StratigraphyModel(LabelStudioMLBase):
@@ -210,7 +229,8 @@ class StratigraphyModel(LabelStudioMLBase):
             name = f"{ref.name}.pdf" if ref.name else fetched.name
             pdfs[ref.pdf] = (fetched.data, content_hash(fetched.data), name)
         data, doc_hash, name = pdfs[ref.pdf]
-        doc = services.extractions.get(data, name, doc_hash)
+        window = page_window(data, ref.page_index, services.settings.whole_document_pages)
+        doc = services.extractions.get(data, name, doc_hash, window)
         page = ref.page_index + 1
         try:
             info = ls_format.page_info(doc, page)
