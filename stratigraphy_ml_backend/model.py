@@ -314,7 +314,8 @@ class StratigraphyModel(LabelStudioMLBase):
                 annotation_id,
             )
             return False
-        result = [r for r in annotation.get("result") or [] if isinstance(r, dict)]
+        raw = annotation.get("result")
+        result = [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
         feedback = self.resources.feedback
         predicted = feedback.prediction(project, task_id)
         if predicted is None and task_id in tasks:

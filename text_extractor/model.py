@@ -276,10 +276,15 @@ def decode_image(data: bytes, settings: TextExtractorSettings) -> PageImage:
     """Bytes of a PNG/JPEG/TIFF -> grayscale array with EXIF orientation applied."""
     try:
         with Image.open(io.BytesIO(data)) as raw:
+            # only the header is read so far: refuse before decoding (memory is bounded)
             if raw.width * raw.height > settings.max_image_pixels:
                 raise InputDocumentError(
-                    "the image is too large", detail=f"{raw.width} x {raw.height} pixels"
+                    "the image is too large",
+                    detail=f"{raw.width} x {raw.height} pixels, more than "
+                    f"MAX_IMAGE_PIXELS={settings.max_image_pixels}",
                 )
+            if raw.format == "JPEG":
+                raw.draft("L", raw.size)  # decode straight to gray: a third of the memory
             image = ImageOps.exif_transpose(raw)
             gray = to_gray(image)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:

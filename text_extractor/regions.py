@@ -34,14 +34,14 @@ class Region:
             x, y = float(value["x"]), float(value["y"])  # type: ignore[arg-type]
             w, h = float(value["width"]), float(value["height"])  # type: ignore[arg-type]
             rotation = float(value.get("rotation") or 0.0)  # type: ignore[arg-type]
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise BadRequest(
                 "the region has no usable geometry",
                 detail="value needs numeric x, y, width and height in percent",
             ) from exc
         if not all(math.isfinite(v) for v in (x, y, w, h, rotation)):
             raise BadRequest("the region geometry is not finite")
-        return cls(x, y, w, h, rotation)
+        return clamp_to_image(cls(x, y, w, h, rotation % 360.0))
 
     def corners(self) -> list[tuple[float, float]]:
         """Corners in percent (top-left, top-right, bottom-right, bottom-left), rotation applied."""
@@ -107,6 +107,37 @@ def crop_region(gray: np.ndarray, region: Region, pad_fraction: float = 0.0) -> 
 def _overlaps(corners: list[tuple[float, float]], width: int, height: int) -> bool:
     xs, ys = [c[0] for c in corners], [c[1] for c in corners]
     return max(xs) > 0 and min(xs) < width and max(ys) > 0 and min(ys) < height
+
+
+#: Longest side of a rotated box, in percent of the image side: a box lying inside the
+#: image is at most its diagonal long (100 * sqrt(2) for a square page).
+MAX_ROTATED_SIDE = 100.0 * math.sqrt(2.0)
+
+
+def clamp_to_image(region: Region) -> Region:
+    """A drawn box limited to the image, so its crop never outgrows the image.
+
+    An upright box is cut to 0..100 percent. A rotated box keeps
+    its corner (the rotation origin) within one image size of the image and its sides
+    at most :data:`MAX_ROTATED_SIDE` percent: its crop is at most about twice the
+    image's pixels (a 1000 % box once cost 1.9 GB).
+    """
+
+    def within(value: float, low: float, high: float) -> float:
+        return min(high, max(low, value))
+
+    if abs(region.rotation) % 360 < 0.01 or abs(region.rotation) % 360 > 359.99:
+        x0, y0 = within(region.x, 0.0, 100.0), within(region.y, 0.0, 100.0)
+        x1 = within(region.x + max(region.width, 0.0), 0.0, 100.0)
+        y1 = within(region.y + max(region.height, 0.0), 0.0, 100.0)
+        return Region(x0, y0, max(0.0, x1 - x0), max(0.0, y1 - y0), region.rotation)
+    return Region(
+        within(region.x, -100.0, 200.0),
+        within(region.y, -100.0, 200.0),
+        within(region.width, 0.0, MAX_ROTATED_SIDE),
+        within(region.height, 0.0, MAX_ROTATED_SIDE),
+        region.rotation,
+    )
 
 
 def clamp_region(region: Region) -> Region:

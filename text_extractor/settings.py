@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from label_studio_ml.envvars import env_bool, env_float, env_str
+from label_studio_ml.envvars import env_bool, env_float, env_int, env_str
 from label_studio_ml.errors import ConfigError
 
 DEFAULT_OCR_LANGUAGES = "deu+fra+ita+eng"
@@ -39,7 +39,7 @@ class TextExtractorSettings:
     text_layer_min_quality: float = 0.97
     text_layer_min_known: float = 0.5
     use_text_layer: bool = True
-    max_image_pixels: int = 120_000_000
+    max_image_pixels: int = 60_000_000  # MAX_IMAGE_PIXELS: A4 at 600 dpi is 35 MP
 
     def __post_init__(self) -> None:
         for name, value in (
@@ -84,4 +84,7 @@ class TextExtractorSettings:
             ),
             text_layer_min_known=env_float(env, "TEXT_LAYER_MIN_KNOWN", d.text_layer_min_known),
             use_text_layer=env_bool(env, "USE_TEXT_LAYER", d.use_text_layer),
+            max_image_pixels=env_int(
+                env, "MAX_IMAGE_PIXELS", d.max_image_pixels, low=1_000_000, high=500_000_000
+            ),
         )
