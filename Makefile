@@ -24,6 +24,7 @@ run: venv tesseract
 	@scripts/run_backends.sh
 
 test: venv tesseract
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 benchmark: venv tesseract

@@ -333,4 +333,7 @@ def _heavy(ctx: AppContext, work: Callable[[], _T]) -> _T:
 
 def app_context(app: Flask) -> AppContext:
     """The :class:`AppContext` of an app built by :func:`create_app`."""
-    return app.extensions[EXTENSION]
+    ctx = app.extensions[EXTENSION]
+    if not isinstance(ctx, AppContext):
+        raise TypeError("the app was not built by label_studio_ml.app.create_app")
+    return ctx

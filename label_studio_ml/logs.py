@@ -112,8 +112,8 @@ def configure_logging(level: str) -> None:
         handler.setFormatter(logging.Formatter(_FORMAT))
         root.addHandler(handler)
         root.setLevel(level)
-    for handler in root.handlers:  # also botocore's and urllib3's records pass these
-        install_redaction(handler)
+    for each in root.handlers:  # also botocore's and urllib3's records pass these
+        install_redaction(each)
     logging.getLogger("label_studio_ml").setLevel(level)
 
 

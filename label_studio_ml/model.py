@@ -172,7 +172,7 @@ class LabelStudioMLBase:
         name_filter: Callable[[str], bool] | None = None,
         to_name_filter: Callable[[str], bool] | None = None,
     ) -> tuple[str, str, str]:
-        """``(from_name, to_name, value_key)``; see :meth:`LabelInterface.get_first_tag_occurence`."""
+        """``(from_name, to_name, value_key)``; see ``LabelInterface.get_first_tag_occurence``."""
         return self.label_interface.get_first_tag_occurence(
             control_type, object_type, name_filter, to_name_filter
         )
@@ -287,11 +287,11 @@ class LabelStudioMLBase:
                 failures.append((_task_id(task), exc))
                 results.append(empty_prediction(version))
         if failures and len(failures) == len(tasks):
-            for task_id, exc in failures[1:]:
-                _log_task_failure(task_id, exc)
+            for task_id, error in failures[1:]:
+                _log_task_failure(task_id, error)
             raise failures[0][1]
-        for task_id, exc in failures:
-            _log_task_failure(task_id, exc)
+        for task_id, error in failures:
+            _log_task_failure(task_id, error)
         return results
 
     def _predict_one(self, task: Task, context: Any, kwargs: dict[str, Any]) -> Any:

@@ -20,7 +20,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from label_studio_ml.errors import InputDocumentError
 from stratigraphy.model import DocumentResult
@@ -28,19 +27,9 @@ from stratigraphy.model import DocumentResult
 log = logging.getLogger(__name__)
 
 
-class Extractor(Protocol):
-    """The engine: ``(pdf bytes, file name[, 0-based pages]) -> DocumentResult``."""
-
-    def __call__(self, data: bytes, name: str, /) -> DocumentResult: ...
-
-
-class PageExtractor(Protocol):
-    def __call__(
-        self, data: bytes, name: str, pages: tuple[int, ...] | None = None, /
-    ) -> DocumentResult: ...
-
-
-AnyExtractor = Extractor | PageExtractor | Callable[..., DocumentResult]
+#: The engine: ``(pdf bytes, file name)`` -> result, and ``(bytes, name, pages)`` for the
+#: 0-based pages of a long document (called with ``pages`` only when pages are asked for).
+Extractor = Callable[..., DocumentResult]
 
 
 def content_hash(data: bytes) -> str:
@@ -56,7 +45,7 @@ class _Failure:
 class ExtractionCache:
     """Thread-safe LRU of ``sha256 -> DocumentResult`` with per-key locks."""
 
-    def __init__(self, extractor: AnyExtractor, max_size: int) -> None:
+    def __init__(self, extractor: Extractor, max_size: int) -> None:
         if max_size < 1:
             raise ValueError("max_size must be >= 1")
         self._extract = extractor

@@ -17,14 +17,14 @@ from label_studio_ml.storage.base import Storage
 from label_studio_ml.storage.resolver import UrlResolver
 from stratigraphy.model import DocumentResult
 from stratigraphy.settings import EngineSettings
-from stratigraphy_ml_backend.extraction_cache import AnyExtractor, ExtractionCache, PageExtractor
+from stratigraphy_ml_backend.extraction_cache import ExtractionCache, Extractor
 from stratigraphy_ml_backend.feedback import FeedbackStore
 from stratigraphy_ml_backend.settings import BackendSettings
 
 log = logging.getLogger(__name__)
 
 
-def engine_extractor(settings: EngineSettings | None = None) -> PageExtractor:
+def engine_extractor(settings: EngineSettings | None = None) -> Extractor:
     """The real engine: ``stratigraphy.extract.extract_document`` with ``settings``."""
     from stratigraphy.extract import extract_document  # heavy imports (OpenCV) once, lazily
 
@@ -45,7 +45,7 @@ class Services:
     feedback: FeedbackStore
 
     @classmethod
-    def build(cls, settings: BackendSettings, extractor: AnyExtractor | None = None) -> Services:
+    def build(cls, settings: BackendSettings, extractor: Extractor | None = None) -> Services:
         storage = make_storage(settings.storage)
         services = cls(
             settings=settings,

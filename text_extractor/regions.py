@@ -89,10 +89,11 @@ def crop_region(gray: np.ndarray, region: Region, pad_fraction: float = 0.0) -> 
     ca, sa = math.cos(a), math.sin(a)
     ox = corners[0][0] - pad * ca + pad * sa
     oy = corners[0][1] - pad * sa - pad * ca
-    src = np.float32(
-        [[ox, oy], [ox + out_w * ca, oy + out_w * sa], [ox - out_h * sa, oy + out_h * ca]]
+    src = np.array(
+        [[ox, oy], [ox + out_w * ca, oy + out_w * sa], [ox - out_h * sa, oy + out_h * ca]],
+        dtype=np.float32,
     )
-    dst = np.float32([[0, 0], [out_w, 0], [0, out_h]])
+    dst = np.array([[0, 0], [out_w, 0], [0, out_h]], dtype=np.float32)
     matrix = cv2.getAffineTransform(src, dst)
     return cv2.warpAffine(
         gray,

@@ -301,7 +301,7 @@ def _create_tasks(
 
     tasks = []
     for index in missing:
-        task: dict[str, Any] = {
+        new_task: dict[str, Any] = {
             "data": {
                 value_key: file_url(settings, image_keys[index]),
                 "pdf": pdf_url,
@@ -309,8 +309,8 @@ def _create_tasks(
             }
         }
         if predictions[index] is not None:
-            task["predictions"] = [predictions[index]]
-        tasks.append(task)
+            new_task["predictions"] = [predictions[index]]
+        tasks.append(new_task)
     new_ids = ctx.label_studio.import_tasks(project_id, tasks)
     log.info(
         "%s: created %d tasks in project %d (%d pages already had one)",

@@ -178,6 +178,11 @@ def watch(
             item = conn.blpop([settings.events_key], timeout=max(1, min(int(left), 5)))
             if item is None:
                 continue
+            if not isinstance(item, list | tuple) or len(item) != 2:
+                # a synchronous client answers [key, value]; anything else (an awaitable of an
+                # asyncio client, a proxy's odd reply) must not be indexed blindly
+                log.warning("unexpected reply from Redis BLPOP: %s", type(item).__name__)
+                continue
             bucket = storage_settings.s3_bucket or ""
             keys = [
                 k
