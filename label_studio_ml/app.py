@@ -290,7 +290,8 @@ def create_app(
 
             ctx.training.start(project_id, job, request_id=request_id)
             return jsonify({"status": "ok", "result": None, "background": True}), 201
-        result = ctx.model(project_id, label_config).fit(action, body)
+        # fit() may re-predict a task (stratigraphy feedback): heavy work, bounded the same way
+        result = _heavy(ctx, lambda: ctx.model(project_id, label_config).fit(action, body))
         try:
             return jsonify({"status": "ok", "result": result}), 201
         except TypeError:
