@@ -74,15 +74,15 @@ def crop_region(gray: np.ndarray, region: Region, pad_fraction: float = 0.0) -> 
     pad = pad_fraction * img_w
     corners = region.pixel_corners(img_w, img_h)
     if abs(region.rotation) % 360 < 0.01:
-        x0 = max(0, int(math.floor(corners[0][0] - pad)))
-        y0 = max(0, int(math.floor(corners[0][1] - pad)))
-        x1 = min(img_w, int(math.ceil(corners[2][0] + pad)))
-        y1 = min(img_h, int(math.ceil(corners[2][1] + pad)))
+        x0 = max(0, math.floor(corners[0][0] - pad))
+        y0 = max(0, math.floor(corners[0][1] - pad))
+        x1 = min(img_w, math.ceil(corners[2][0] + pad))
+        y1 = min(img_h, math.ceil(corners[2][1] + pad))
         if x1 <= x0 or y1 <= y0:
             return np.zeros((0, 0), dtype=np.uint8)
         return gray[y0:y1, x0:x1].copy()
-    out_w = int(round(region.width / 100 * img_w + 2 * pad))
-    out_h = int(round(region.height / 100 * img_h + 2 * pad))
+    out_w = round(region.width / 100 * img_w + 2 * pad)
+    out_h = round(region.height / 100 * img_h + 2 * pad)
     if out_w < 1 or out_h < 1 or not _overlaps(corners, img_w, img_h):
         return np.zeros((0, 0), dtype=np.uint8)
     a = math.radians(region.rotation)

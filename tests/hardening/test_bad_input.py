@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 for sub in ("sdk", "stratigraphy_backend", "text_extractor_backend"):
     sys.path.insert(0, str(REPO / "tests" / sub))
 
-from sdk_helpers import make_app, predict_body, task  # noqa: E402
+from sdk_helpers import make_app  # noqa: E402
 from te_helpers import interactive, make_client, region  # noqa: E402
 
 from label_studio_ml.storage.settings import StorageSettings  # noqa: E402

@@ -258,7 +258,7 @@ def test_extra_params_keys_become_kwargs_but_reserved_names_do_not(client):
 def test_long_batches_log_a_short_task_list(client, caplog):
     with caplog.at_level(logging.INFO, logger="label_studio_ml"):
         client.post("/predict", json=predict_body([task(i) for i in range(1, 31)]))
-    line = [r.getMessage() for r in caplog.records if "POST /predict" in r.getMessage()][0]
+    line = next(r.getMessage() for r in caplog.records if "POST /predict" in r.getMessage())
     assert "tasks=[1, 2," in line and "+10more" in line
 
 
