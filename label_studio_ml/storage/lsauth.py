@@ -24,6 +24,7 @@ from typing import Any
 
 import requests
 
+from label_studio_ml import deadline
 from label_studio_ml.errors import StorageError, TransientStorageError
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class LabelStudioAuth:
             response = self._session.post(
                 url,
                 json={"refresh": self._api_key},
-                timeout=self._timeout,
+                timeout=deadline.time_left(self._timeout),
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
