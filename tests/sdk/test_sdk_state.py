@@ -128,7 +128,7 @@ def gunicorn_backend(tmp_path):
             try:
                 if requests.get(f"{base}/health", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused or slow while the workers boot
                 pass
             assert time.monotonic() < deadline, "gunicorn did not come up"
             time.sleep(0.2)
