@@ -123,7 +123,9 @@ def _error_response(status: int, code: str, detail: str) -> Response:
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Basic realm="label-studio-ml"'
-    if status in (408, 413):  # the rest of the body may still be on the socket
+    if status in (408, 413):
+        # the rest of the body may still be on the socket: ask to close (gunicorn drops
+        # this hop-by-hop header but closes itself when the unread body cannot be drained)
         response.headers["Connection"] = "close"
     return response
 
