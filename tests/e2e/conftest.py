@@ -47,6 +47,8 @@ class Stack:
     env: dict[str, str]
     timings: dict[str, float] = field(default_factory=dict)
     api_token: str = LS_TOKEN
+    username: str = LS_USER
+    password: str = LS_PASSWORD
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:  # type: ignore[no-untyped-def]
         headers = {"Authorization": f"Token {LS_TOKEN}", **kwargs.pop("headers", {})}
