@@ -13,7 +13,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint setup system-packages tesseract label-studio venv benchmark clean
 
-$(STAMP): pyproject.toml
+# system packages first (python3-venv); order-only, so they never force a reinstall
+$(STAMP): pyproject.toml | system-packages
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -27,7 +28,7 @@ system-packages:
 # kept for old habits: Tesseract is one of the system packages
 tesseract: system-packages
 
-label-studio:
+label-studio: | system-packages
 	@LS_VENV=$(LS_VENV) PYTHON=$(PYTHON) scripts/install_label_studio.sh
 
 setup: system-packages venv label-studio

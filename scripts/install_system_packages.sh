@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages the product and its tests need, when they are missing:
+#   python3-venv                  the virtual environments (.venv, .venv-ls)
 #   Tesseract + deu/fra/ita/eng   OCR of scanned pages
 #   redis-server                  ingest queue tests
 #   chromium + chromium-driver    the Selenium browser test
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  tesseract-ocr tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-ita tesseract-ocr-eng
+  python3-venv tesseract-ocr tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-ita tesseract-ocr-eng
   redis-server chromium chromium-driver docker-compose poppler-utils
 )
 OPTIONAL=" ${SYSTEM_PACKAGES_OPTIONAL:-} "
