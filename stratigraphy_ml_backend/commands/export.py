@@ -85,6 +85,52 @@ def load_project(project: str | None) -> list[dict[str, Any]]:
     return [t for t in tasks if isinstance(t, dict)]
 
 
+def _to_points(box: list[float], width: float, height: float, rotation: int) -> list[float]:
+    """``[x0, y0, x1, y1]`` in percent of the displayed page -> unrotated PDF points."""
+    from stratigraphy.geometry import percent_to_pdf_bbox
+
+    x0, y0, x1, y1 = box
+    points = percent_to_pdf_bbox(x0, y0, x1 - x0, y1 - y0, width, height, rotation)
+    return [round(v, 2) for v in points.as_list()]
+
+
+def add_pdf_boxes(export: Export, settings: StorageSettings) -> list[str]:
+    """Boxes in unrotated PDF points (``material_description_rect``, ``depth_rects``) for every
+    file whose PDF the storage can read; returns the files it could not read."""
+    import fitz
+
+    from label_studio_ml.storage import make_storage
+    from label_studio_ml.storage.resolver import UrlResolver
+    from stratigraphy.pdf.reader import unrotated_size
+
+    resolver = UrlResolver(settings, make_storage(settings))
+    unread: list[str] = []
+    try:
+        for file, url in export.sources.items():
+            try:
+                doc = fitz.open(stream=resolver.read_bytes(url), filetype="pdf")
+            except Exception:  # not reachable from here: the percent boxes stay
+                unread.append(file)
+                continue
+            with doc:
+                for hole in export.boreholes[file]:
+                    for layer in hole["layers"]:
+                        if not 1 <= layer["page"] <= doc.page_count:
+                            continue
+                        page = doc[layer["page"] - 1]
+                        width, height = unrotated_size(page)
+                        frame = (width, height, page.rotation)
+                        layer["material_description_rect"] = _to_points(
+                            layer["material_description_box_percent"], *frame
+                        )
+                        depth = layer["depth_box_percent"]
+                        layer["depth_rects"] = [_to_points(depth, *frame)] if depth else []
+                        layer["depth_rects_pages"] = [layer["page"]] if depth else []
+    finally:
+        resolver.close()
+    return unread
+
+
 def write_outputs(export: Export, output: Path, csv_path: Path) -> Path:
     """The JSON, the CSV and the issues file; returns the issues file's path."""
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +162,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     export = build_export(tasks, include_partial=args.include_partial)
+    if not args.no_pdf_boxes:
+        try:
+            unread = add_pdf_boxes(export, StorageSettings.from_env())
+        except (ConfigError, BackendError) as exc:
+            unread = list(export.sources)
+            print(f"warning: {exc.message}", file=sys.stderr)
+        for name in unread:
+            print(
+                f"  {name}: PDF not readable from here (STORAGE, DATA_DIR, S3_*): "
+                "boxes in percent of the page only",
+                file=sys.stderr,
+            )
     output = Path(args.output)
     csv_path = Path(args.csv) if args.csv else output.with_suffix(".csv")
     issues_path = write_outputs(export, output, csv_path)
@@ -163,5 +221,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--include-partial",
         action="store_true",
         help="also export PDFs of which only some pages are annotated",
+    )
+    parser.add_argument(
+        "--no-pdf-boxes",
+        action="store_true",
+        help="do not read the PDFs for boxes in PDF points (percent of the page image only)",
     )
     parser.set_defaults(func=run)

@@ -134,6 +134,7 @@ class Export:
     rows: list[dict[str, Any]]
     issues: list[Issue]
     partial: dict[str, tuple[int, int]]  # file -> (checked pages, pages with tasks)
+    sources: dict[str, str] = field(default_factory=dict)  # file -> the tasks' data.pdf
 
 
 # ------------------------------------------------------------------ parsing of transcriptions
@@ -428,6 +429,7 @@ def build_export(tasks: Iterable[Mapping[str, Any]], *, include_partial: bool = 
         by_pdf.setdefault(page.pdf, []).append(page)
 
     files: dict[str, list[dict[str, Any]]] = {}
+    sources: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     for pdf, doc_pages in sorted(by_pdf.items()):
         file = pdf_file_name(pdf)
@@ -436,6 +438,7 @@ def build_export(tasks: Iterable[Mapping[str, Any]], *, include_partial: bool = 
         boreholes = _document_boreholes(sorted(doc_pages, key=lambda p: p.page), issues)
         entries = [_borehole_entry(i, b) for i, b in enumerate(boreholes)]
         files[file] = entries
+        sources[file] = pdf
         for entry, hole in zip(entries, boreholes, strict=True):
             for index, layer in enumerate(entry["layers"]):
                 rows.append(
@@ -451,7 +454,7 @@ def build_export(tasks: Iterable[Mapping[str, Any]], *, include_partial: bool = 
                         "task": layer["task"],
                     }
                 )
-    return Export(files, rows, issues, partial)
+    return Export(files, rows, issues, partial, sources)
 
 
 def _document_boreholes(pages: Sequence[PageAnnotation], issues: list[Issue]) -> list[_Borehole]:

@@ -27,6 +27,7 @@ from stratigraphy.evaluate import evaluate  # noqa: E402
 from stratigraphy.extract import extract_document  # noqa: E402
 from stratigraphy.schema import document_to_benchmark  # noqa: E402
 from stratigraphy.settings import EngineSettings  # noqa: E402
+from stratigraphy_ml_backend.commands.export import add_pdf_boxes  # noqa: E402
 from stratigraphy_ml_backend.commands.export_boreholes import build_export  # noqa: E402
 from stratigraphy_ml_backend.ls_format import DEPTH_INTERVAL, MATERIAL_DESCRIPTION  # noqa: E402
 
@@ -42,14 +43,18 @@ def _pdfs(benchmark_dir: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
+def storage(tmp_path_factory: pytest.TempPathFactory) -> StorageSettings:
+    data = tmp_path_factory.mktemp("export") / "data"
+    data.mkdir()
+    return StorageSettings(storage="local", data_dir=data)
+
+
+@pytest.fixture(scope="module")
 def accepted(
-    tmp_path_factory: pytest.TempPathFactory, benchmark_dir: Path
+    storage: StorageSettings, benchmark_dir: Path
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(Label Studio export of the accepted predictions, `extract` output) for the PDFs."""
-    tmp = tmp_path_factory.mktemp("export")
-    data = tmp / "data"
-    data.mkdir()
-    backend = Backend(StorageSettings(storage="local", data_dir=data), tmp / "models", str)
+    backend = Backend(storage, storage.data_dir.parent / "models", str)
     tasks: list[dict[str, Any]] = []
     extracted: dict[str, Any] = {}
     for pdf in _pdfs(benchmark_dir):
@@ -77,11 +82,12 @@ def accepted(
 
 
 def test_accepted_predictions_export_as_extract_wrote_them(
-    accepted: tuple[list[dict[str, Any]], dict[str, Any]],
+    accepted: tuple[list[dict[str, Any]], dict[str, Any]], storage: StorageSettings
 ) -> None:
     tasks, extracted = accepted
     export = build_export(tasks)
     assert set(export.boreholes) == set(extracted)
+    assert add_pdf_boxes(export, storage) == []  # every PDF read: boxes in PDF points too
     scores = evaluate(extracted, export.boreholes)
     for name, score in scores.files.items():
         assert score.layers.truth == sum(len(b["layers"]) for b in extracted[name]), name
@@ -105,6 +111,10 @@ def test_accepted_predictions_export_as_extract_wrote_them(
                 (layer["depth_interval"], layer["material_description"])
                 for layer in theirs["layers"]
             ], name
+            for got, want in zip(mine["layers"], theirs["layers"], strict=True):
+                assert got["material_description_rect"] == pytest.approx(
+                    want["material_description_rect"], abs=0.05
+                ), name
     # every layer found a depth interval: nothing to report for unchanged predictions
     unpaired = [
         i for i in export.issues if "depth" in i.problem and i.label == MATERIAL_DESCRIPTION
