@@ -44,7 +44,7 @@ export LABEL_STUDIO_PROJECT_TITLE=${LABEL_STUDIO_PROJECT_TITLE:-Boreholes}
 export STRATIGRAPHY_BACKEND_URL=http://127.0.0.1:$STRAT_PORT
 export TEXT_EXTRACTOR_URL=http://127.0.0.1:$TEXT_PORT
 export LABEL_STUDIO_CREDENTIALS_FILE=${LABEL_STUDIO_CREDENTIALS_FILE:-$LS_DATA/credentials.env}
-export LS_VENV
+export LS_VENV LABEL_STUDIO_BASE_DATA_DIR=$LS_DATA
 export INGEST_POLL_SECONDS=${INGEST_POLL_SECONDS:-3}
 export PYTHONUNBUFFERED=1
 unset REDIS_URL  # no queue: the watcher ingests in its own process
@@ -92,7 +92,6 @@ started=$(date +%s)
 # the login goes to Label Studio through its environment (not its command line)
 for key in "${!login[@]}"; do export "$key=${login[$key]}"; done
 start label-studio env -u VIRTUAL_ENV \
-  LABEL_STUDIO_BASE_DATA_DIR="$LS_DATA" \
   LOCAL_FILES_SERVING_ENABLED=true \
   LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true \
   LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK=true \

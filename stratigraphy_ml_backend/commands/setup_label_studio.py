@@ -6,8 +6,8 @@ Idempotent, safe to rerun; every step looks for what exists before it creates an
 
 1. the admin login works (``LABEL_STUDIO_USERNAME/PASSWORD/USER_TOKEN``; missing ones come from
    ``LABEL_STUDIO_CREDENTIALS_FILE`` or are generated there and printed). When the token is
-   refused and Label Studio is installed locally (``LS_VENV``), the user is created with
-   ``label-studio init``;
+   refused and Label Studio is installed locally (``LS_VENV``, its database in
+   ``LABEL_STUDIO_BASE_DATA_DIR``), the user is created with ``label-studio init``;
 2. the project ``LABEL_STUDIO_PROJECT_TITLE`` (found by title) with ``data/label_config.xml``;
 3. both backends connected (``STRATIGRAPHY_BACKEND_URL``, ``TEXT_EXTRACTOR_URL`` as Label
    Studio reaches them), the text extractor interactive;
@@ -68,6 +68,7 @@ class BootstrapSettings:
     storage: StorageSettings
     credentials_file: Path | None = None
     ls_venv: Path | None = None
+    ls_data_dir: Path | None = None
     basic_auth: tuple[str, str] | None = field(default=None, repr=False)
     s3_credentials: tuple[str, str] | None = field(default=None, repr=False)
 
@@ -80,6 +81,7 @@ class BootstrapSettings:
             label_config = PACKAGE_CONFIG
         cred_file = env_str(environ, "LABEL_STUDIO_CREDENTIALS_FILE")
         ls_venv = env_str(environ, "LS_VENV")
+        ls_data = env_str(environ, "LABEL_STUDIO_BASE_DATA_DIR")
         user, password = env_str(environ, "BASIC_AUTH_USER"), env_str(environ, "BASIC_AUTH_PASS")
         key, secret = (
             env_str(environ, "AWS_ACCESS_KEY_ID"),
@@ -99,6 +101,7 @@ class BootstrapSettings:
             storage=StorageSettings.from_env({**environ, "LABEL_STUDIO_URL": ls_url}),
             credentials_file=Path(cred_file) if cred_file else None,
             ls_venv=Path(ls_venv) if ls_venv else None,
+            ls_data_dir=Path(ls_data) if ls_data else None,
             basic_auth=(user, password) if user and password else None,
             s3_credentials=(key, secret) if key and secret else None,
         )
@@ -144,11 +147,12 @@ def token_works(url: str, token: str) -> bool:
     return response.status_code == 200
 
 
-def create_user_locally(ls_venv: Path, credentials: Credentials) -> None:
-    """``label-studio init`` in the local install: creates the user with its token."""
+def create_user_locally(ls_venv: Path, data_dir: Path, credentials: Credentials) -> None:
+    """``label-studio init`` of the local install on its database: creates the user and token."""
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     env.update(
         {
+            "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
             "LABEL_STUDIO_USERNAME": credentials.username,
             "LABEL_STUDIO_PASSWORD": credentials.password,
             "LABEL_STUDIO_USER_TOKEN": credentials.token,
@@ -168,9 +172,9 @@ def ensure_login(settings: BootstrapSettings, credentials: Credentials, report: 
     if token_works(settings.ls_url, credentials.token):
         report.kept.append(f"user {credentials.username}")
         return
-    local = settings.ls_venv is not None and (settings.ls_venv / "bin" / "label-studio").exists()
-    if local and settings.ls_venv is not None:
-        create_user_locally(settings.ls_venv, credentials)
+    venv, data = settings.ls_venv, settings.ls_data_dir
+    if venv is not None and data is not None and (venv / "bin" / "label-studio").exists():
+        create_user_locally(venv, data, credentials)
         if token_works(settings.ls_url, credentials.token):
             report.done.append(f"created user {credentials.username}")
             return

@@ -6,6 +6,8 @@ bootstrap runs as the CLI does in compose and in `make run`.
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 TITLE = "Bootstrap boreholes"
+CLI = (sys.executable, "-m", "stratigraphy_ml_backend")
 
 
 def _env(stack, **extra: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -133,3 +136,93 @@ def test_a_refused_token_is_a_clear_error_without_the_token(stack) -> None:
     assert result.returncode == 2
     assert "refuses the token" in result.stderr
     assert wrong not in result.stdout + result.stderr
+
+
+def _box(rid: str, label: str, text: str, x: float, y: float) -> list[dict]:  # type: ignore[type-arg]
+    geometry = {"x": x, "y": y, "width": 20, "height": 3, "rotation": 0}
+    common = {"id": rid, "to_name": "image", "original_width": 1000, "original_height": 1400}
+    return [
+        {
+            **common,
+            "from_name": "label",
+            "type": "rectanglelabels",
+            "value": {**geometry, "rectanglelabels": [label]},
+        },
+        {
+            **common,
+            "from_name": "transcription",
+            "type": "textarea",
+            "value": {**geometry, "text": [text]},
+        },
+    ]
+
+
+def test_export_reads_the_checked_project_through_the_api(stack, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _setup(stack).returncode == 0
+    (project,) = [p for p in _get(stack, "/api/projects", page_size=100) if p["title"] == TITLE]
+    pdf = f"s3://{stack.bucket}/pdf/geo/checked.pdf"
+    tasks = [
+        {"data": {"image": f"s3://{stack.bucket}/png/geo/checked_{i}.png", "pdf": pdf, "page": i}}
+        for i in range(2)
+    ]
+    response = stack.api(
+        "POST",
+        f"/api/projects/{project['id']}/import",
+        params={"return_task_ids": "true"},
+        json=tasks,
+    )
+    assert response.status_code == 201, response.text[:300]
+    ids = response.json()["task_ids"]
+    pages = [
+        [
+            *_box("d1", "Material Description", "Kies, sandig", 30, 10),
+            *_box("i1", "Depth Interval", "start: 0 end: 2.5", 5, 10),
+            {"type": "relation", "from_id": "d1", "to_id": "i1", "direction": "right"},
+        ],
+        [
+            *_box("d2", "Material Description", "Molasse", 30, 10),
+            *_box("i2", "Depth Interval", "2,50 - 7,00 m", 5, 10),
+            {"type": "relation", "from_id": "i2", "to_id": "d2", "direction": "left"},
+        ],
+    ]
+    for task_id, result in zip(ids, pages, strict=True):
+        answer = stack.api("POST", f"/api/tasks/{task_id}/annotations", json={"result": result})
+        assert answer.status_code == 201, answer.text[:300]
+
+    out = tmp_path / "checked.json"
+    run = subprocess.run(
+        [*CLI, "export", "--project", TITLE, "-o", str(out), "--no-pdf-boxes"],
+        env={**_env(stack), "LABEL_STUDIO_API_KEY": stack.api_token},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+
+    (hole,) = json.loads(out.read_text(encoding="utf-8"))["checked.pdf"]
+    assert [
+        (la["page"], la["material_description"], la["depth_interval"]) for la in hole["layers"]
+    ] == [
+        (1, "Kies, sandig", {"start": 0, "end": 2.5}),
+        (2, "Molasse", {"start": 2.5, "end": 7}),
+    ]
+    assert [la["task"] for la in hole["layers"]] == ids
+
+
+def test_a_missing_user_is_created_with_the_local_label_studio(stack) -> None:  # type: ignore[no-untyped-def]
+    venv = Path(os.environ.get("LS_VENV") or REPO / ".venv-ls")
+    token = "second0user0token0for0the0setup0test000"
+    result = _setup(
+        stack,
+        LABEL_STUDIO_USERNAME="second@example.com",
+        LABEL_STUDIO_USER_TOKEN=token,
+        LS_VENV=str(venv),
+        LABEL_STUDIO_BASE_DATA_DIR=str(stack.workdir / "ls-data"),
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "created user second@example.com" in result.stdout
+    whoami = stack.api(
+        "GET", "/api/current-user/whoami", headers={"Authorization": f"Token {token}"}
+    )
+    assert whoami.status_code == 200 and whoami.json()["email"] == "second@example.com"
