@@ -220,11 +220,21 @@ def _clean_number(value: float, ndigits: int = 3) -> float | int:
 # ------------------------------------------------------------------ reading tasks
 
 
-def pdf_file_name(pdf_url: str) -> str:
-    """``/data/local-files/?d=pdf/geo/A.pdf`` or ``s3://b/pdf/geo/A.pdf`` -> ``A.pdf``."""
+def _pdf_path(pdf_url: str) -> PurePosixPath:
     parsed = urlparse(pdf_url)
     path = parse_qs(parsed.query).get("d", [parsed.path])[0] if parsed.query else parsed.path
-    return PurePosixPath(path).name or pdf_url
+    return PurePosixPath(path)
+
+
+def pdf_file_name(pdf_url: str) -> str:
+    """``/data/local-files/?d=pdf/geo/A.pdf`` or ``s3://b/pdf/geo/A.pdf`` -> ``A.pdf``."""
+    return _pdf_path(pdf_url).name or pdf_url
+
+
+def pdf_folder_name(pdf_url: str) -> str:
+    """``.../pdf/geo/A.pdf`` -> ``geo/A.pdf``: the name of a file whose name is not unique."""
+    parts = _pdf_path(pdf_url).parts
+    return "/".join(parts[-2:]) if len(parts) >= 2 else pdf_url
 
 
 def chosen_annotation(task: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -434,7 +444,7 @@ def build_export(tasks: Iterable[Mapping[str, Any]], *, include_partial: bool = 
     for pdf, doc_pages in sorted(by_pdf.items()):
         file = pdf_file_name(pdf)
         if file in files:  # two folders hold a PDF of the same name
-            file = pdf.rsplit("=", 1)[-1].removeprefix("pdf/") if "=" in pdf else pdf
+            file = pdf_folder_name(pdf)
         boreholes = _document_boreholes(sorted(doc_pages, key=lambda p: p.page), issues)
         entries = [_borehole_entry(i, b) for i, b in enumerate(boreholes)]
         files[file] = entries

@@ -100,6 +100,17 @@ def test_partly_checked_pdfs_are_left_out_unless_asked_for() -> None:
     assert [(i.task, i.region) for i in export.issues] == [(1, "d")]
 
 
+def test_pdfs_of_the_same_name_in_two_folders_stay_apart() -> None:
+    a = task(1, 0, [*region("d", "Material Description", "Sand", 10, 10)], "s3://b/pdf/x/log.pdf")
+    b = task(2, 0, [*region("d", "Material Description", "Ton", 10, 10)], "s3://b/pdf/y/log.pdf")
+    export = build_export([a, b])
+    assert sorted(export.boreholes) == ["log.pdf", "y/log.pdf"]
+    assert export.sources == {
+        "log.pdf": "s3://b/pdf/x/log.pdf",
+        "y/log.pdf": "s3://b/pdf/y/log.pdf",
+    }
+
+
 def test_ground_truth_annotation_wins_over_a_newer_one() -> None:
     old = task(1, 0, [*region("d", "Material Description", "checked text", 10, 10)])
     old["annotations"][0].update({"ground_truth": True, "updated_at": "2026-01-01"})
