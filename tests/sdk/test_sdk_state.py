@@ -114,7 +114,7 @@ def gunicorn_backend(tmp_path):
     env = dict(os.environ, MODEL_DIR=str(tmp_path / "models"), LOG_LEVEL="INFO")
     env.pop("BASIC_AUTH_USER", None)
     env.pop("BASIC_AUTH_PASS", None)
-    log = open(tmp_path / "gunicorn.log", "wb")
+    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 (open while the server runs)
     proc = subprocess.Popen(
         [sys.executable, "-m", "label_studio_ml.cli", "start", str(SAMPLE_BACKEND),
          "-p", str(port), "--host", "127.0.0.1", "--workers", "3", "--threads", "1"],
