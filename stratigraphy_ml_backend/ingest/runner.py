@@ -140,7 +140,13 @@ def run_once(
 ) -> RunSummary:
     """Ingest the given keys, or every pending PDF under ``pdf/[<project>/]``."""
     todo = list(keys) or [p.key for p in state.find_pending(ctx.storage, project, retry_failed)]
-    log.info("%d PDF(s) to ingest%s", len(todo), f" in pdf/{project}/" if project else "")
+    # a watcher scans every few seconds: an empty scan is not news
+    log.log(
+        logging.INFO if todo else logging.DEBUG,
+        "%d PDF(s) to ingest%s",
+        len(todo),
+        f" in pdf/{project}/" if project else "",
+    )
     return submit(ctx, todo, use_queue=use_queue, wait=wait, progress=progress)
 
 
