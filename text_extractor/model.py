@@ -136,7 +136,14 @@ class TextExtractorModel(LabelStudioMLBase):
         if is_numeric_label(label):
             settings = replace(settings, ocr_languages=settings.ocr_numeric_languages)
         words = self._page_words(page, task_id) if page is not None else None
-        found = transcribe(region, settings, page=words, gray=gray, context=context)
+        found = transcribe(
+            region,
+            settings,
+            page=words,
+            gray=gray,
+            readings=self._services.readings,
+            context=context,
+        )
         text = apply_label(label, found.text)
         log.info(
             "task %s: %d characters from %s%s", task_id, len(text), found.source.value, context

@@ -10,7 +10,7 @@ from label_studio_ml.errors import BadRequest, ConfigError
 from stratigraphy import samples
 from stratigraphy.geometry import BBox, pdf_bbox_to_percent
 from text_extractor.cleanup import clean_ocr_text, is_known, repair_word, text_quality
-from text_extractor.labels import apply_label, depth_interval_text, is_numeric_label
+from text_extractor.labels import apply_label, is_numeric_label
 from text_extractor.ocr import choose_psm, measure_lines
 from text_extractor.pdf_text import layer_text, order_lines
 from text_extractor.regions import Region, clamp_region, crop_region
@@ -59,7 +59,7 @@ def test_quality_tells_a_bad_ocr_layer_from_good_text() -> None:
     ],
 )
 def test_depth_interval_text(text: str, expected: str) -> None:
-    assert depth_interval_text(text) == expected
+    assert apply_label("Depth Interval", text) == expected
 
 
 def test_labels_other_than_numbers_keep_the_text() -> None:
@@ -140,14 +140,12 @@ def test_settings_from_env_and_validation() -> None:
 
 def test_poor_scan_crop_is_still_read() -> None:
     """Grey paper, faded ink, blur, speckle and JPEG artefacts: cleaned before Tesseract."""
-    import sys
     from difflib import SequenceMatcher
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    from bench_text_extractor import degrade, render_gray
+    from te_helpers import degrade, render_gray
 
     from text_extractor.ocr import ocr_gray
+    from text_extractor.transcribe import transcribe
 
     sample = samples.interval_text(200, "de")
     doc = fitz.open(stream=sample.pdf, filetype="pdf")
@@ -160,6 +158,8 @@ def test_poor_scan_crop_is_still_read() -> None:
         text = ocr_gray(crop_region(gray, region, settings.ocr_crop_pad), settings).text
         expected = layer["material_description"]
         assert SequenceMatcher(None, text, expected).ratio() >= 0.9, (text, expected)
+        words = transcribe(region, settings, gray=gray).text  # the words around the box
+        assert SequenceMatcher(None, words, expected).ratio() >= 0.9, (words, expected)
 
 
 def test_lru_cache_keeps_recent_values_and_never_caches_none() -> None:
