@@ -263,10 +263,12 @@ def _description_cases(found: Located, rel: str, doc: fitz.Document, frame, bore
             inside = words_in(fr, box)
         else:
             inside, score = locate_text(fr, text)
-            if score < 0.8 or not inside:
+            box = union_all(w.box for w in inside) if inside else BBox(0, 0, 0, 0)
+            # a run of words in stream order that is not one block on the page (a text that
+            # crosses a sheet, or matched pieces far apart) gives no box
+            if score < 0.8 or not inside or len(words_in(fr, box)) > 1.2 * len(inside) + 2:
                 _miss(found, "Material Description")
                 continue
-            box = union_all(w.box for w in inside)
         found.cases.append(
             Case(rel, index, "Material Description", box, median_height(inside), {"text": text})
         )
@@ -369,6 +371,12 @@ def _water_case(rel: str, frame, pages: list[int], water: dict[str, Any]) -> Cas
             truth["date"] = water.get("date") if water.get("date") in dates else None
             box = union_all(w.box for w in words)
             return Case(rel, index, "Groundwater", box, median_height(words), truth)
+    for index in pages:  # a field label drawn as outlines: '4.80m', the page's only value
+        runs = [r for r in find_value_runs(frame(index), depth) if r[-1].text.endswith("m")]
+        if runs and len({" ".join(w.text for w in r) for r in runs}) == 1:
+            box = union_all(w.box for w in runs[0])
+            truth = {"depth": depth, "date": None}
+            return Case(rel, index, "Groundwater", box, median_height(runs[0]), truth)
     return None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ MARGIN_Y = 0.08  # of the image height, above and below
 INNER = 0.012  # a cached reading serves a box that lies this far (of the page) inside it
 _REPAIR_BELOW_CONF = 95.0
 _RULING = set("|_[]{}—-=~")
+_RULING_RUN = re.compile(r"_{3,}|-{4,}|={3,}|~{3,}")  # a ruling read as part of a word
 READINGS_PER_PAGE = 32
 
 
@@ -147,7 +149,7 @@ def read_rect(
         return Reading(x0, y0, x1, y1, ())
     words: list[Word] = []
     for w in raw:
-        text = normalise_chars(w.text).strip()
+        text = _RULING_RUN.sub("", normalise_chars(w.text)).strip()
         if not text or set(text) <= _RULING:
             continue
         if settings.ocr_repair and w.conf < _REPAIR_BELOW_CONF:
@@ -163,7 +165,23 @@ def read_rect(
                 source="ocr",
             )
         )
-    return Reading(x0, y0, x1, y1, tuple(words))
+    return Reading(x0, y0, x1, y1, tuple(without_doubles(words)))
+
+
+def without_doubles(words: list[Word]) -> list[Word]:
+    """Words minus those read twice at one place (the less confident reading goes)."""
+    ordered = sorted(words, key=lambda w: w.x0)
+    dropped: set[int] = set()
+    for i, a in enumerate(ordered):
+        for j in range(i + 1, len(ordered)):
+            b = ordered[j]
+            if b.x0 >= a.x1:
+                break
+            dx = min(a.x1, b.x1) - b.x0
+            dy = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if dx > 0.5 * min(a.width, b.width) and dy > 0.5 * min(a.height, b.height):
+                dropped.add(j if b.conf <= a.conf else i)
+    return [w for k, w in enumerate(ordered) if k not in dropped]
 
 
 def region_rect(

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 _DROP_BELOW_CONF = 30.0  # OCR words this unsure are noise (drawings, hatching, specks)
 _DOUBT_BELOW_CONF = 60.0  # ... and below this, kept only when they look like words
+_NOISE_LINE_CONF = 55.0  # a line read this unsure (median) beside surer lines is a drawing
 
 
 class Source(StrEnum):
@@ -132,7 +133,14 @@ def ocr_lines(
         return []
     bounds = (max(0.0, x0), max(0.0, y0), min(float(width), x1), min(float(height), y1))
     words = words_around(gray, bounds, settings, readings, key=image_id, context=context)
-    return select([w for w in words if _keep(w)], box)
+    lines = select([w for w in words if _keep(w)], box)
+    sure = [line for line in lines if _median_conf(line) >= _NOISE_LINE_CONF]
+    return sure or lines
+
+
+def _median_conf(line: Sequence[Word]) -> float:
+    confs = sorted(w.conf for w in line)
+    return confs[len(confs) // 2] if confs else 0.0
 
 
 def transcribe(

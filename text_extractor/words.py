@@ -99,22 +99,28 @@ class Box:
 
 
 def group_lines(words: Iterable[Word]) -> list[list[Word]]:
-    """Words grouped into visual lines (top to bottom), each sorted left to right."""
+    """Words grouped into visual lines (top to bottom), each sorted left to right.
+
+    A word joins the line whose middle (median of its words' centres) is nearest to its
+    centre, if within half the line's median word height; a tall word (a glyph touching a
+    mark) thus joins the line it sits on, not the one its box happens to reach.
+    """
     lines: list[list[Word]] = []
-    bands: list[tuple[float, float]] = []
     for word in sorted(words, key=lambda w: (w.cy, w.x0)):
-        for i, (top, bottom) in enumerate(bands):
-            overlap = min(bottom, word.y1) - max(top, word.y0)
-            if overlap > 0.5 * min(bottom - top, word.height):
-                lines[i].append(word)
-                break
-        else:
+        best: tuple[float, int] | None = None
+        for i, line in enumerate(lines):
+            middle = _median([w.cy for w in line])
+            reach = 0.5 * max(_median([w.height for w in line]), 1e-9)
+            distance = abs(word.cy - middle)
+            if distance <= reach and (best is None or distance < best[0]):
+                best = (distance, i)
+        if best is None:
             lines.append([word])
-            bands.append((word.y0, word.y1))
+        else:
+            lines[best[1]].append(word)
     for line in lines:
         line.sort(key=lambda w: w.x0)
-    order = sorted(range(len(lines)), key=lambda i: _median([w.cy for w in lines[i]]))
-    return [lines[i] for i in order]
+    return sorted(lines, key=lambda line: _median([w.cy for w in line]))
 
 
 def _median(values: Sequence[float]) -> float:

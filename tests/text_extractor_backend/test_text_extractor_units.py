@@ -182,3 +182,28 @@ def test_lru_cache_keeps_recent_values_and_never_caches_none() -> None:
     cache.get_or_load("b", loader("b", 2))
     assert cache.get_or_load("a", loader("a", 3)) == 3  # evicted (size 2), loaded again
     assert calls == ["a", "missing", "missing", "b", "a"]
+
+
+@pytest.mark.parametrize(
+    "label,printed,expected",
+    [
+        ("Depth Interval", "4.80 5.50", "start: 4.8 end: 5.5"),
+        ("Depth Interval", "0,25 0,60", "start: 0.25 end: 0.6"),
+        ("Depth Interval", "0950 10.00", "start: 9.5 end: 10"),
+        ("Depth Interval", "-0.30 -1.60", "start: 0.3 end: 1.6"),
+        ("Depth Interval", "4.80", "start: 4.8 end: "),
+        ("Depth Interval", "3 ft 10 ft", "start: 0.91 end: 3.05"),
+        ("Depth Interval", "5.50 4.80", "5.50 4.80"),  # upside down: not an interval, kept
+        ("Elevation", "399.78 m", "399.78"),
+        ("Elevation", "m.ü.M.:628.06", "628.06"),
+        ("Elevation", "SURFACE LEVEL 32.94 m AHD", "32.94"),
+        ("Coordinates", "Koord. 2'615'790 / 1'157'500", "2615790 / 1157500"),
+        ("Coordinates", "N 5813623 E 321040", "321040 / 5813623"),
+        ("Groundwater", "3.0 m le 11.07.2013", "3 m, 2013-07-11"),
+        ("Groundwater", "Water Level: 4.80m", "4.8 m"),
+        ("Borehole Name", "Sondierbohrung: SST KB 5", "SST KB 5"),
+        ("Borehole Name", "MGR01", "MGR01"),
+    ],
+)
+def test_label_formats_of_printed_values(label: str, printed: str, expected: str) -> None:
+    assert apply_label(label, printed) == expected
