@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import fitz
@@ -31,6 +31,7 @@ import numpy as np
 from stratigraphy.geometry import BBox, rotate_bbox, rotated_size
 from text_extractor.cleanup import _token_plausible, clean_ocr_text, normalise_chars, text_quality
 from text_extractor.merge import merge
+from text_extractor.numbers import reread
 from text_extractor.ocr import ocr_gray
 from text_extractor.page_ocr import ReadingCache, words_around
 from text_extractor.pdf_text import PageWords, read_page_words
@@ -122,9 +123,14 @@ def ocr_lines(
     readings: ReadingCache | None,
     *,
     image_id: str | None = None,
+    depth_numbers: bool = False,
     context: str = "",
 ) -> list[list[Word]]:
-    """OCR words of the page that the box holds, in its own frame (pixels)."""
+    """OCR words of the page that the box holds, in its own frame (pixels).
+
+    ``depth_numbers``: bare 2-3 digit numbers are read again for a lost decimal point
+    (:mod:`text_extractor.numbers`; boxes of depth values).
+    """
     height, width = gray.shape[:2]
     box = frame_box(region, width, height)
     x0, y0, x1, y1 = box.bounds()
@@ -134,8 +140,18 @@ def ocr_lines(
     bounds = (max(0.0, x0), max(0.0, y0), min(float(width), x1), min(float(height), y1))
     words = words_around(gray, bounds, settings, readings, key=image_id, context=context)
     lines = select([w for w in words if _keep(w)], box)
-    sure = [line for line in lines if _median_conf(line) >= _NOISE_LINE_CONF]
-    return sure or lines
+    sure = [line for line in lines if _median_conf(line) >= _NOISE_LINE_CONF] or lines
+    if depth_numbers and abs(box.rotation) % 360 < 0.01:
+        dx, dy = box.x, box.y
+        sure = [
+            [_shift(reread(_shift(w, dx, dy), gray, settings), -dx, -dy) for w in line]
+            for line in sure
+        ]
+    return sure
+
+
+def _shift(word: Word, dx: float, dy: float) -> Word:
+    return replace(word, x0=word.x0 + dx, x1=word.x1 + dx, y0=word.y0 + dy, y1=word.y1 + dy)
 
 
 def _median_conf(line: Sequence[Word]) -> float:
@@ -151,13 +167,15 @@ def transcribe(
     gray: GrayImage = None,
     readings: ReadingCache | None = None,
     image_id: str | None = None,
+    depth_numbers: bool = False,
     context: str = "",
 ) -> Transcription:
     """The best available text for ``region`` (see the module docstring for the order).
 
     ``page`` is the PDF page (or its cached :class:`PageWords`); ``gray`` is the page image
     or a function loading it, called only when OCR is needed; ``readings`` keeps the OCR
-    readings of page images for the boxes that follow (``image_id`` names the image).
+    readings of page images for the boxes that follow (``image_id`` names the image);
+    ``depth_numbers``: the box holds depth values (see :func:`ocr_lines`).
     """
 
     def image() -> np.ndarray | None:
@@ -187,7 +205,13 @@ def transcribe(
                 better = fresh_text.quality + fresh_text.known > mine.quality + mine.known + 0.05
                 return fresh_text if better else mine
             fresh = ocr_lines(
-                picture, region, settings, readings, image_id=image_id, context=context
+                picture,
+                region,
+                settings,
+                readings,
+                image_id=image_id,
+                depth_numbers=depth_numbers,
+                context=context,
             )
             if not fresh:
                 return mine
@@ -210,7 +234,15 @@ def transcribe(
         return Transcription("", Source.NONE, 0.0)
     if rotated:
         return ocr_region(picture, region, settings, context=context)
-    lines = ocr_lines(picture, region, settings, readings, image_id=image_id, context=context)
+    lines = ocr_lines(
+        picture,
+        region,
+        settings,
+        readings,
+        image_id=image_id,
+        depth_numbers=depth_numbers,
+        context=context,
+    )
     text = clean_ocr_text(lines_text(lines), repair=False)
     if not text:
         log.warning("OCR found no text in the box%s", context)

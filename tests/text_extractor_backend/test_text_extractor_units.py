@@ -207,3 +207,14 @@ def test_lru_cache_keeps_recent_values_and_never_caches_none() -> None:
 )
 def test_label_formats_of_printed_values(label: str, printed: str, expected: str) -> None:
     assert apply_label(label, printed) == expected
+
+
+def test_lost_decimal_point_is_restored_only_by_the_same_digits() -> None:
+    from text_extractor.numbers import accept
+
+    assert accept("42", "4.2.", 59.0) == "4.2"
+    assert accept("17", "1.7-", 78.0) == "1.7"
+    assert accept("42", "4.3", 90.0) is None  # a different number
+    assert accept("42", "4.2", 20.0) is None  # not sure enough
+    assert accept("4.2", "4.2", 90.0) is None  # had its decimals already
+    assert accept("10", "10", 90.0) is None  # nothing added
