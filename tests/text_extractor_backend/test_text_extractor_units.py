@@ -218,3 +218,24 @@ def test_lost_decimal_point_is_restored_only_by_the_same_digits() -> None:
     assert accept("42", "4.2", 20.0) is None  # not sure enough
     assert accept("4.2", "4.2", 90.0) is None  # had its decimals already
     assert accept("10", "10", 90.0) is None  # nothing added
+
+
+def test_merge_keeps_a_good_layer_and_repairs_a_poor_one_word_by_word() -> None:
+    from text_extractor.merge import merge
+    from text_extractor.words import Word, lines_text
+
+    def row(texts: list[str], conf: float, source: str) -> list[Word]:
+        return [Word(t, 40 * i, 0, 40 * i + 30, 10, conf, source) for i, t in enumerate(texts)]
+
+    good = row(["Kies", "mit", "Sand,"], 100, "layer")
+    worse = row(["Kles", "mlt", "Saud,"], 90, "ocr")
+    assert lines_text(merge(good, worse).lines) == "Kies mit Sand,"
+    poor = row(["Kles", "mlt", "Sand,"], 100, "layer")
+    fresh = row(["Kies", "mit", "Sand,"], 93, "ocr")
+    merged = merge(poor, fresh)
+    assert lines_text(merged.lines) == "Kies mit Sand," and merged.replaced == 2
+    unsure = row(["Kies", "mit", "Sand,"], 40, "ocr")  # better words, but Tesseract is unsure
+    assert lines_text(merge(poor, unsure).lines) == "Kles mlt Sand,"
+    lost = [*row(["Kies", "mit"], 100, "layer")]
+    extra = row(["Kies", "mit", "Sand"], 95, "ocr")
+    assert lines_text(merge(lost, extra).lines) == "Kies mit Sand"
