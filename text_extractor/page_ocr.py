@@ -73,6 +73,9 @@ class PageReadings:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._readings: list[Reading] = []
+        # one reading at a time per page: a box drawn while its region is being read waits
+        # for that reading instead of running Tesseract over the same pixels again
+        self.reading = threading.Lock()
 
     def find(
         self, bounds: tuple[float, float, float, float], width: int, height: int
@@ -221,7 +224,11 @@ def words_around(
     found = page.find(bounds, width, height)
     if found is not None:
         return found.words
-    reading = read_rect(gray, rect, settings, context=context)
-    cache.count_run()
-    page.add(reading)
+    with page.reading:
+        found = page.find(bounds, width, height)  # read meanwhile by another request?
+        if found is not None:
+            return found.words
+        reading = read_rect(gray, rect, settings, context=context)
+        cache.count_run()
+        page.add(reading)
     return reading.words

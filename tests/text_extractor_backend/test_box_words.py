@@ -281,3 +281,30 @@ def test_label_formats_through_the_app_by_ocr(tmp_path: Path) -> None:
         for project in ("layer", "image"):
             got = ask(client, f"png/{project}/values_0.png", [region(_percent(box), label=label)])
             assert got == expected, (project, label)
+
+
+def test_concurrent_boxes_on_one_page_share_one_reading(
+    lines_page: tuple[bytes, list[BBox]],
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from te_helpers import render_gray
+
+    from text_extractor.page_ocr import ReadingCache, words_around
+
+    pdf, boxes = lines_page
+    doc = fitz.open(stream=pdf, filetype="pdf")
+    gray = render_gray(doc[0])
+    doc.close()
+    scale = gray.shape[1] / PAGE_W
+    cache = ReadingCache()
+    settings = TextExtractorSettings()
+
+    def read(box: BBox) -> list[str]:
+        bounds = (box.x0 * scale, box.y0 * scale, box.x1 * scale, box.y1 * scale)
+        return [w.text for w in words_around(gray, bounds, settings, cache)]
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(read, [boxes[1], boxes[2], boxes[1], boxes[2]]))
+    assert cache.tesseract_runs == 1
+    assert all(r == results[0] for r in results) and "hellgrau" in results[0]
