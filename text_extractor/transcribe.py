@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 
 import fitz
 import numpy as np
@@ -75,15 +76,16 @@ def frame_box(region: Region, width: float, height: float) -> Box:
     )
 
 
-def layer_words(page: PageWords) -> list[Word]:
-    """The text layer's words in the displayed frame (points)."""
+@lru_cache(maxsize=32)
+def layer_words(page: PageWords) -> tuple[Word, ...]:
+    """The text layer's words in the displayed frame (points); kept for the page's next boxes."""
     words: list[Word] = []
     for x0, y0, x1, y1, text, _block, _line in page.words:
         if x1 <= x0 or y1 <= y0 or not str(text).strip():
             continue
         b = rotate_bbox(BBox(x0, y0, x1, y1), page.width, page.height, page.rotation)
         words.append(Word(normalise_chars(str(text)), b.x0, b.y0, b.x1, b.y1, 100.0, "layer"))
-    return words
+    return tuple(words)
 
 
 def _keep(word: Word) -> bool:
