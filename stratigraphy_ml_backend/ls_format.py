@@ -25,7 +25,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from stratigraphy.geometry import BBox, pdf_bbox_to_percent, union_all
-from stratigraphy.model import Borehole, DepthInterval, DocumentResult, Groundwater, Layer, PageInfo
+from stratigraphy.model import Borehole, DocumentResult, Layer, PageInfo
+from stratigraphy.transcription import (
+    coordinates_text,
+    depth_text,
+    elevation_text,
+    groundwater_text,
+)
+from stratigraphy.transcription import (
+    format_number as format_number,  # re-exported: callers use ls_format.format_number
+)
 
 MATERIAL_DESCRIPTION = "Material Description"
 DEPTH_INTERVAL = "Depth Interval"
@@ -71,31 +80,6 @@ class Region:
     relates_to: str | None = None  # id of the region this one belongs to
 
 
-def format_number(value: float, max_decimals: int = 2) -> str:
-    """``0.30 -> '0.3'``, ``10.0 -> '10'``, ``2607562.0 -> '2607562'`` (never exponent notation)."""
-    text = f"{value:.{max_decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def depth_text(depth: DepthInterval) -> str:
-    """``start: 0.3 end: 1.6``; an unknown bound is left empty (``start:  end: 5``)."""
-    start = "" if depth.start is None else format_number(depth.start)
-    end = "" if depth.end is None else format_number(depth.end)
-    return f"start: {start} end: {end}"
-
-
-def groundwater_text(water: Groundwater) -> str:
-    """``2.65 m, 2013-06-20, 666.3 m a.s.l.`` with the parts that are known."""
-    parts: list[str] = []
-    if water.depth is not None:
-        parts.append(f"{format_number(water.depth)} m")
-    if water.date:
-        parts.append(water.date)
-    if water.elevation is not None:
-        parts.append(f"{format_number(water.elevation)} m a.s.l.")
-    return ", ".join(parts)
-
-
 def region_id(
     doc_hash: str, engine_version: str, page: int, borehole: int, index: int, label: str
 ) -> str:
@@ -137,11 +121,10 @@ def _metadata_regions(borehole: Borehole, page: int, doc_hash: str, version: str
         found.append((BOREHOLE_NAME, 0, meta.name.bbox, meta.name.page, meta.name.text))
     if meta.coordinates is not None:
         c = meta.coordinates
-        text = f"{format_number(c.east)} / {format_number(c.north)}"
-        found.append((COORDINATES, 0, c.bbox, c.page, text))
+        found.append((COORDINATES, 0, c.bbox, c.page, coordinates_text(c.east, c.north)))
     if meta.elevation is not None:
         e = meta.elevation
-        found.append((ELEVATION, 0, e.bbox, e.page, format_number(e.value)))
+        found.append((ELEVATION, 0, e.bbox, e.page, elevation_text(e.value)))
     for i, water in enumerate(borehole.groundwater):
         found.append((GROUNDWATER, i, water.bbox, water.page, groundwater_text(water)))
     return [

@@ -33,6 +33,7 @@ from label_studio_ml.errors import (
 from label_studio_ml.model import LabelStudioMLBase
 from label_studio_ml.storage.pages import PageRef, locate_page
 from stratigraphy.pdf.reader import open_pdf
+from stratigraphy.transcription import DEPTH_INTERVAL, label_key
 from text_extractor.labels import apply_label, is_numeric_label
 from text_extractor.ocr import ocr_gray, to_gray
 from text_extractor.pdf_text import PageWords, read_page_words
@@ -141,7 +142,15 @@ class TextExtractorModel(LabelStudioMLBase):
         if is_numeric_label(label):
             settings = replace(settings, ocr_languages=settings.ocr_numeric_languages)
         words = self._page_words(page, task_id) if page is not None else None
-        found = transcribe(region, settings, page=words, gray=gray, context=context)
+        found = transcribe(
+            region,
+            settings,
+            page=words,
+            gray=gray,
+            readings=self._services.readings,
+            depth_numbers=label_key(label) == label_key(DEPTH_INTERVAL),
+            context=context,
+        )
         text = apply_label(label, found.text)
         log.info(
             "task %s: %d characters from %s%s", task_id, len(text), found.source.value, context
