@@ -18,9 +18,11 @@ into words, in image pixels. The rule, for one box:
    ``line_gap`` between them joins, if it lies within ``max_grow`` of the original box
    and not more in another box. Short values (depths, names, numbers) do not, so the
    label printed before a value is never taken.
-4. The fitted box is the union of its print, clipped to ``max_grow`` around the original
-   box. With no print, or when the fitted box would cover another region's box more
-   than the original did, the original box stays.
+4. Each side of the box goes to its print, ``pad`` outside it, except where the box
+   already holds the print with at most ``slack`` to spare: there the box stays (a text
+   layer's line height around the letters is no disagreement). The result is clipped to
+   ``max_grow`` around the original box. With no print, or when the fitted box would cover
+   another region's box more than the original did, the original box stays.
 
 """
 
@@ -43,11 +45,19 @@ class InkLimits:
     max_grow: float  # per side
     max_text_height: float
     line_gap: float
+    pad: float = 0.0  # margin kept around the print
+    slack: float = 0.0  # room beyond the print a box may keep
 
     @classmethod
     def for_scale(cls, px_per_pt: float) -> InkLimits:
         """Limits for a page image of ``px_per_pt`` pixels per PDF point."""
-        return cls(max_grow=24 * px_per_pt, max_text_height=30 * px_per_pt, line_gap=6 * px_per_pt)
+        return cls(
+            max_grow=24 * px_per_pt,
+            max_text_height=30 * px_per_pt,
+            line_gap=6 * px_per_pt,
+            pad=1 * px_per_pt,
+            slack=4 * px_per_pt,
+        )
 
 
 def is_print(piece: BBox, limits: InkLimits) -> bool:
@@ -90,6 +100,15 @@ def _continue_lines(chosen: list[BBox], near: Sequence[BBox], bound: BBox, gap: 
                 grew = True
 
 
+def _settle(box: BBox, ink: BBox, pad: float, slack: float) -> BBox:
+    """Each side of ``box`` at the print ``ink`` (``pad`` outside), unless it holds it already."""
+    x0 = box.x0 if 0 <= ink.x0 - box.x0 <= slack else ink.x0 - pad
+    y0 = box.y0 if 0 <= ink.y0 - box.y0 <= slack else ink.y0 - pad
+    x1 = box.x1 if 0 <= box.x1 - ink.x1 <= slack else ink.x1 + pad
+    y1 = box.y1 if 0 <= box.y1 - ink.y1 <= slack else ink.y1 + pad
+    return BBox(x0, y0, x1, y1)
+
+
 def _clip(box: BBox, bound: BBox) -> BBox | None:
     return box.intersection(bound)
 
@@ -118,7 +137,7 @@ def fit_to_ink(
     fitted = chosen[0]
     for piece in chosen[1:]:
         fitted = fitted.union(piece)
-    clipped = _clip(fitted, bound)
+    clipped = _clip(_settle(box, fitted, limits.pad, limits.slack), bound)
     if clipped is None:
         return box
     for other in others:

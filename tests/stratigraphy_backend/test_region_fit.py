@@ -88,3 +88,11 @@ def test_rendered_words_with_narrow_boxes_fit_the_printed_words() -> None:
     assert fitted.x1 == pytest.approx(printed.x1 * scale, abs=3 * scale)
     assert fitted.x0 == pytest.approx(printed.x0 * scale, abs=2 * scale)
     assert fitted.intersection_area(below) == 0
+
+
+def test_a_box_that_holds_its_print_with_line_height_to_spare_stays() -> None:
+    limits = InkLimits(max_grow=24, max_text_height=30, line_gap=6, pad=1, slack=4)
+    text_layer_box = BBox(98, 97, 166, 113)  # ascent/descent around the letters
+    assert fit_to_ink(text_layer_box, _line(100, 100, 2), [], limits) == text_layer_box
+    short = BBox(98, 97, 150, 113)  # ends inside the second word: that side goes to the print
+    assert fit_to_ink(short, _line(100, 100, 2), [], limits) == BBox(98, 97, 165, 113)
