@@ -19,7 +19,8 @@ into words, in image pixels. The rule, for one box:
    and not more in another box. Short values (depths, names, numbers) do not, so the
    label printed before a value is never taken.
 4. Each side of the box goes to its print, ``pad`` outside it, except where the box
-   already holds the print with at most ``slack`` to spare: there the box stays (a text
+   already holds the print with at most ``slack`` to spare (or misses it by less than
+   ``pad``, anti-aliasing): there the box stays (a text
    layer's line height around the letters is no disagreement). The result is clipped to
    ``max_grow`` around the original box. With no print, or when the fitted box would cover
    another region's box more than the original did, the original box stays.
@@ -102,10 +103,10 @@ def _continue_lines(chosen: list[BBox], near: Sequence[BBox], bound: BBox, gap: 
 
 def _settle(box: BBox, ink: BBox, pad: float, slack: float) -> BBox:
     """Each side of ``box`` at the print ``ink`` (``pad`` outside), unless it holds it already."""
-    x0 = box.x0 if 0 <= ink.x0 - box.x0 <= slack else ink.x0 - pad
-    y0 = box.y0 if 0 <= ink.y0 - box.y0 <= slack else ink.y0 - pad
-    x1 = box.x1 if 0 <= box.x1 - ink.x1 <= slack else ink.x1 + pad
-    y1 = box.y1 if 0 <= box.y1 - ink.y1 <= slack else ink.y1 + pad
+    x0 = box.x0 if -pad <= ink.x0 - box.x0 <= slack else ink.x0 - pad
+    y0 = box.y0 if -pad <= ink.y0 - box.y0 <= slack else ink.y0 - pad
+    x1 = box.x1 if -pad <= box.x1 - ink.x1 <= slack else ink.x1 + pad
+    y1 = box.y1 if -pad <= box.y1 - ink.y1 <= slack else ink.y1 + pad
     return BBox(x0, y0, x1, y1)
 
 
