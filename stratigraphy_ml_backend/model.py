@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from stratigraphy_ml_backend.extraction_cache import content_hash
 from stratigraphy_ml_backend.feedback import compare, results_to_regions
 from stratigraphy_ml_backend.imaging import displayed_size
 from stratigraphy_ml_backend.overlay import draw_results
+from stratigraphy_ml_backend.prediction import page_results
 from stratigraphy_ml_backend.services import Services
 from stratigraphy_ml_backend.settings import engine_version
 
@@ -84,21 +84,10 @@ def config_names(label_config: str | None, interface: Any) -> tuple[ls_format.Co
     except ValueError:
         text = None
     control = interface.get_control(label)
-    relation: str | None = None
-    if label_config:
-        try:
-            root = ET.fromstring(label_config)
-            values = [el.get("value") for el in root.iter() if el.tag.lower() == "relation"]
-            if ls_format.RELATION_LABEL in values:
-                relation = ls_format.RELATION_LABEL
-        except ET.ParseError:
-            pass
+    # Relations are sent without a label even when the config offers one: Label Studio
+    # draws a relation's label as a tag over the page, the arrow alone says enough.
     names = ls_format.ConfigNames(
-        label=label,
-        text=text,
-        image=image,
-        relation=relation,
-        labels=frozenset(control.labels) or defaults.labels,
+        label=label, text=text, image=image, labels=frozenset(control.labels) or defaults.labels
     )
     return names, value_key
 
@@ -245,13 +234,14 @@ class StratigraphyModel(LabelStudioMLBase):
             size = ls_format.ImageSize(
                 max(1, round(w * 72 / POINTS_PER_INCH)), max(1, round(h * 72 / POINTS_PER_INCH))
             )
-        regions = ls_format.page_regions(doc, page, doc_hash, services.settings.engine_version)
-        result = ls_format.regions_to_results(regions, info, size, names)
+        page_out = page_results(
+            doc, info, doc_hash, services.settings.engine_version, size, names, image
+        )
         if services.settings.debug_overlay_dir is not None and image is not None:
             self._write_overlay(
-                services.settings.debug_overlay_dir, name, ref.page_index, image, result
+                services.settings.debug_overlay_dir, name, ref.page_index, image, page_out.result
             )
-        return PagePrediction(result, ls_format.page_score(doc, page), ref.pdf)
+        return PagePrediction(page_out.result, page_out.score, ref.pdf)
 
     @staticmethod
     def _write_overlay(

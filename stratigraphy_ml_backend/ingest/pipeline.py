@@ -29,10 +29,10 @@ from label_studio_ml.storage.base import Storage, join_key
 from label_studio_ml.storage.pages import page_image_key
 from stratigraphy.model import DocumentResult
 from stratigraphy_ml_backend import ls_format
-from stratigraphy_ml_backend.imaging import displayed_size
 from stratigraphy_ml_backend.ingest import state
 from stratigraphy_ml_backend.ingest.label_studio import LabelStudioClient
 from stratigraphy_ml_backend.ingest.settings import IngestSettings
+from stratigraphy_ml_backend.prediction import page_results_for_png
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +155,10 @@ def page_predictions(
         except ValueError:
             out.append(None)
             continue
-        regions = ls_format.page_regions(result, page, doc_hash, settings.backend.engine_version)
-        results = ls_format.regions_to_results(regions, info, displayed_size(png), names)
-        out.append(
-            {
-                "model_version": version,
-                "score": ls_format.page_score(result, page),
-                "result": results,
-            }
+        page_out = page_results_for_png(
+            result, info, doc_hash, settings.backend.engine_version, png, names
         )
+        out.append({"model_version": version, "score": page_out.score, "result": page_out.result})
     return out
 
 
