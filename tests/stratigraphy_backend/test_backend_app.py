@@ -141,7 +141,7 @@ def test_batch_of_pages_from_generated_pdfs(
     results = backend.predict(tasks)
     assert backend.services.extractions.extractions == 2  # one engine run per PDF, not per page
     pages = [(several, i) for i in range(3)] + [(column, 0)]
-    for prediction, task, (sample, page_index) in zip(results, tasks, pages, strict=True):
+    for prediction, _task, (sample, page_index) in zip(results, tasks, pages, strict=True):
         assert_valid(prediction, version)
         png = render_pages(sample.pdf, 150)[page_index]
         assert_on_truth(prediction, png, sample.pdf, sample.truth, page_index)
@@ -469,7 +469,7 @@ def test_debug_overlay_written_when_configured(local_backend: Backend, tmp_path:
     plain = Image.open(io.BytesIO(render_pages(sample.pdf, 150)[0])).convert("RGB")
     assert drawn.size == plain.size
     # the description colour appears only where boxes were drawn
-    x0, y0, x1, y1 = (
+    x0, y0, _x1, y1 = (
         round(v)
         for v in next(
             box
