@@ -35,7 +35,8 @@ from stratigraphy import samples
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-FOLDER = "geo"
+# its own drop folder: the end-to-end test shares the bucket and drops the same samples in "geo"
+FOLDER = "browser"
 BENCHMARK_PDFS = REPO.parent / "shared" / "benchmark" / "pdfs"
 DEVELOPMENT_PROFILES = ("A7367.pdf", "example_borehole_profile.pdf", "test_profile.pdf")
 
@@ -160,7 +161,7 @@ def project(stack) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         s3.put_object(Bucket=stack.bucket, Key=f"pdf/{FOLDER}/{name}", Body=data)
     worker = _start_worker(stack, pid, pat)
     try:
-        run = _ingest(stack, pid, pat, "--once", "--no-progress")
+        run = _ingest(stack, pid, pat, "--once", "--no-progress", "--project", FOLDER)
         assert run.returncode == 0, run.stdout + run.stderr
         assert f"{len(documents)} ingested" in run.stdout, run.stdout + run.stderr
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,11 +101,12 @@ def test_bootstrap_makes_a_ready_project_and_a_rerun_creates_nothing(stack, tmp_
     # a changed labeling config is applied to the same project
     config = tmp_path / "label_config.xml"
     text = (REPO / "data" / "label_config.xml").read_text(encoding="utf-8")
+    name_label = re.search(r'<Label value="Borehole Name"[^>]*/>', text)
+    assert name_label, "the label config has no Borehole Name label"
     config.write_text(
         text.replace(
-            '<Label value="Borehole Name" background="#c62828"/>',
-            '<Label value="Borehole Name" background="#c62828"/>\n    '
-            '<Label value="Sample" background="#444444"/>',
+            name_label.group(0),
+            name_label.group(0) + '\n    <Label value="Sample" background="#444444"/>',
         ),
         encoding="utf-8",
     )
