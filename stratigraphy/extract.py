@@ -50,7 +50,9 @@ def extract_pages(
         region = _metadata_region(found, detected)
         others = [d.regions[0] for d in detected if d is not found and d.regions] if region else []
         metadata, groundwater = extract_metadata(list(pages), region, others)
-        boreholes.append(Borehole(index, found.layers, metadata, tuple(groundwater)))
+        boreholes.append(
+            Borehole(index, found.layers, metadata, tuple(groundwater), found.confidence)
+        )
     if not boreholes and pages:
         metadata, groundwater = extract_metadata(list(pages), None)
         boreholes.append(Borehole(0, (), metadata, tuple(groundwater)))
