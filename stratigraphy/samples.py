@@ -940,6 +940,72 @@ def sheet_log(seed: int = 21, lang: str = "fr") -> Sample:
     )
 
 
+_SURFACE = {
+    "de": "cm Humus",
+    "fr": "cm terre végétale",
+    "it": "cm terreno vegetale",
+    "en": "mm ASPHALT",
+}
+_END = {
+    "de": "Endtiefe {d} m",
+    "fr": "Fin du forage à {d} m",
+    "it": "Fine del sondaggio a {d} m",
+    "en": "End of borehole at {d}m",
+}
+
+
+def _drawn_log(doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth) -> _Borehole:
+    """Boundaries drawn as rules across the descriptions, no depth printed at them: depths
+    read off a whole-metre scale with half-metre ticks; a thin surface layer named by its
+    thickness above the log; the final depth printed under it."""
+    page = doc.new_page(width=A4[0], height=A4[1])
+    pen = _Pen(page)
+    top = _draw_header(pen, meta, lang, 50, 40) + 40
+    total = meta.total_depth or 6.0
+    scale = (A4[1] - 140 - top) / 8.0  # the sheet holds 8 m
+    surface = 0.05 if lang == "en" else round(rng.choice((0.15, 0.2, 0.3)), 2)
+    depths = [0.0, surface, *sorted(round(rng.uniform(0.6, total - 0.6), 2) for _ in range(3))]
+    depths.append(total)
+    while any(b - a < 0.5 for a, b in itertools.pairwise(depths[1:])):
+        depths = [0.0, surface, *sorted(round(rng.uniform(0.6, total - 0.6), 2) for _ in range(3))]
+        depths.append(total)
+    for k in range(17):  # the depth scale: ticks every 0.5 m, labels every metre
+        y = top + 0.5 * k * scale
+        pen.hline(40, 50 if k % 2 else 54, y, 0.4)
+        if k % 2 == 0:
+            pen.text(66, y - 5.5, str(k // 2), align="right")
+    pen.hline(40, 470, top)
+    pen.hline(40, 470, A4[1] - 140)
+    pen.vline(190, top, A4[1] - 140)
+    bh = _Borehole(meta)
+    label = f"{int(surface * (1000 if lang == 'en' else 100))}{' ' if lang != 'en' else ''}"
+    label += _SURFACE[lang]
+    box = pen.text(260, top - 12, label)
+    bh.layers.append(_layer((0.0, surface), label, 1, box, []))
+    mats = rng.sample(MATERIALS[lang], len(depths) - 2)
+    for i, text in enumerate(mats):
+        a, b = depths[i + 1], depths[i + 2]
+        pen.hline(190, 470, top + b * scale)
+        lines = pen.wrap(text, 250)
+        rect = pen.paragraph(200, top + max(a, 0.0) * scale + 4, lines)
+        bh.layers.append(_layer((a, b), " ".join(lines), 1, rect, []))
+    pen.text(220, top + total * scale + 4, _END[lang].format(d=_fmt(total)))
+    return bh
+
+
+def drawn_log(seed: int = 31, lang: str = "de") -> Sample:
+    """Boundaries only drawn, read against the depth scale (no depth printed at them)."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    bh = _drawn_log(doc, rng, lang, _meta(rng, "BS 7", round(rng.uniform(4.5, 7.5), 2), gw=False))
+    return Sample(
+        f"drawn_log_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "boundaries drawn as rules, depths from the scale; surface layer named by its thickness",
+    )
+
+
 def all_samples() -> list[Sample]:
     """One sample of every family (a few seconds to build)."""
     return [
@@ -957,6 +1023,7 @@ def all_samples() -> list[Sample]:
         columns_header(9, "fr"),
         columns_header(19, "de"),
         sheet_log(21, "fr"),
+        drawn_log(31, "de"),
         scanned(8),  # last: tests of the text layer take all but the last
     ]
 

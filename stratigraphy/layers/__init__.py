@@ -35,6 +35,7 @@ from stratigraphy.layers.confidence import (
     looks_like_note,
 )
 from stratigraphy.layers.descriptions import description_runs, material_score
+from stratigraphy.layers.drawn import drawn_layers
 from stratigraphy.layers.entries import EntryKind, layer_ident, runs_to_entries, trailing_entry
 from stratigraphy.layers.identifiers import identified_layers
 from stratigraphy.layers.runs import Run, words_to_runs
@@ -334,6 +335,18 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             found = page_columns(page)
             frames[page.number] = replace(page, rotation=0, text_rotation=0)
         this_page: list[tuple[list[DraftLayer], list[tuple[int, BBox]]]] = []
+        if all(len(built.column.entries) < 3 for built in found):
+            # no depth printed at the boundaries (two values are no depth column to trust):
+            # rules read against the depth scale
+            standing = upright(page)
+            drawn = drawn_layers(standing, words_to_runs(standing.words))
+            if drawn and len(drawn) > sum(len(built.layers) for built in found):
+                found = []
+                box = union_all(ln.bbox for d in drawn for ln in d.lines)
+                bh_drawn = (drawn, [(page.number, box)])
+                boreholes.append(bh_drawn)
+                this_page.append(bh_drawn)
+                frames[page.number] = page
         for n, built in enumerate(found):
             layers = list(built.layers)
             for draft in layers:

@@ -98,3 +98,27 @@ def test_form_text_over_a_sheet_is_no_layer() -> None:
     got = [(la.depth.start, la.depth.end) for la in borehole.layers]
     assert (3.5, 6.3) in got
     assert not any("TASK ORDER" in la.description for la in borehole.layers)
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(31, "de"), (32, "fr"), (33, "en"), (34, "it")])
+def test_drawn_log_depths_come_from_the_scale(seed: int, lang: str) -> None:
+    """No depth printed at the boundaries: each rule's depth is read off the depth scale,
+    the surface layer named by its thickness ('20 cm Humus') ends at that thickness."""
+    sample = samples.drawn_log(seed, lang)
+    predicted = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
+    score = score_file(predicted, sample.truth)
+    assert score.layers.f1 == 1.0, predicted
+    assert predicted[0]["layers"][0]["depth_interval"]["end"] < 0.5
+
+
+def test_depth_scale_snaps_labels_to_their_ticks() -> None:
+    from stratigraphy.layers.drawn import depth_scale
+    from stratigraphy.layers.runs import words_to_runs
+
+    # labels printed 1.5 pt below their tick marks: the ticks give the scale
+    labels = [w for m in range(6) for w in words(60, 100 + 50 * m - 2.5, str(m))]
+    ticks = [Segment(40, 100 + 50 * m, 52, 100 + 50 * m) for m in range(6)]
+    scale = depth_scale(words_to_runs(labels), ticks)
+    assert scale is not None
+    assert abs(scale.top - 100) < 1e-6 and abs(scale.per_metre - 50) < 1e-6
+    assert round(scale.depth(145.7), 3) == 0.914
