@@ -33,6 +33,7 @@ from stratigraphy.layers.confidence import (
     borehole_confidence,
     layer_confidence,
     looks_like_note,
+    restarts,
 )
 from stratigraphy.layers.descriptions import description_runs, material_score
 from stratigraphy.layers.drawn import drawn_layers
@@ -579,4 +580,5 @@ def _evidence(draft: DraftLayer, previous_end: float | None) -> LayerEvidence:
         column_fill=fill,
         scale_misfit=misfit,
         column_entries=entries,
+        restarts=restarts([line.text for line in draft.lines]),
     )

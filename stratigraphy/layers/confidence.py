@@ -7,19 +7,22 @@ OCR confidences of the depth words and of the description, whether the descripti
 material, and whether it reads like the start of a description at all (a text starting with
 its own depth, '15.7 m: fragmented.', is a sub-note of another layer).
 
-The weights are a logistic model calibrated on ``../shared/benchmark`` (both sets, text and
-image-only), rounded; each has the sign a geologist would expect.
+The weights are a logistic model fitted on ``../shared/benchmark`` (both sets, text and
+image-only copies; benchmarks/bench_extraction.py reports its AUROC), then rounded and held
+to the sign a geologist would expect; the scale of the depth column (its fit to a straight
+line) did not separate right from wrong layers and is kept as evidence only.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 _DEPTH_NOTE = re.compile(
-    r"^\(?\s*(at|@|from|ab|dès|bei|à|da)?\s*\d+([.,]\d+)?\s*(-\s*\d+([.,]\d+)?\s*)?(m|ft|')\b",
+    r"^\(?\s*(at|@|from|ab|dès|bei|à|da)?\s*\d+([.,]\d+)?\s*(-\s*\d+([.,]\d+)?\s*)?(m\b|ft\b|')",
     re.IGNORECASE,
 )
 
@@ -39,6 +42,20 @@ class LayerEvidence:
     column_fill: float  # share of the column's intervals that found a description, 0..1
     scale_misfit: float | None  # largest distance from a straight depth scale / spacing
     column_entries: int
+    restarts: int = 0  # lines after the first that start a new description (two layers in one)
+
+
+def restarts(lines: Sequence[str]) -> int:
+    """Lines that open a new description: a capital after a line that closed a sentence.
+
+    One layer's text is one description; two of them in one layer mean a boundary was missed.
+    """
+    count = 0
+    for before, line in itertools.pairwise(lines):
+        head = line.lstrip("(")
+        if before.rstrip().endswith((".", ")")) and head[:1].isupper() and len(head) > 2:
+            count += 1
+    return count
 
 
 def looks_like_note(text: str) -> bool:
@@ -53,21 +70,20 @@ def _logistic(x: float) -> float:
 
 def layer_confidence(ev: LayerEvidence) -> float:
     """Confidence in [0, 1] that the layer's interval and description are both right."""
-    x = 1.0
-    x += 1.2 if ev.has_start else -1.5
-    x += 0.8 if ev.has_end else -1.2
-    x += 0.6 if ev.contiguous else -1.0
-    x += 0.5 * min(ev.material_words, 3)
-    x -= 1.0 if ev.description_words < 3 else 0.0
-    x -= 2.5 if ev.note_start else 0.0
-    if ev.depth_ocr is not None:
-        x -= 4.0 * max(0.0, 0.9 - ev.depth_ocr)
+    x = 2.6
+    x -= 0.0 if ev.has_start else 2.0
+    x -= 0.0 if ev.has_end else 1.0
+    x -= 0.0 if ev.contiguous else 1.2  # a gap or overlap with the layer above
+    x -= 1.5 if ev.note_start else 0.0
+    x -= 1.2 * min(ev.restarts, 2)
+    x -= 3.0 * (1.0 - ev.column_fill)  # values left over that fit no description
+    if ev.depth_ocr is not None:  # read by OCR: less sure, and less the worse the reading
+        x -= 1.6 + 2.0 * max(0.0, 0.9 - ev.depth_ocr)
     if ev.text_ocr is not None:
-        x -= 5.0 * max(0.0, 0.85 - ev.text_ocr)
-    x -= 2.5 * (1.0 - ev.column_fill)
-    if ev.scale_misfit is not None:
-        x -= 1.5 * min(ev.scale_misfit, 1.0)
-    x += 0.4 if ev.column_entries >= 4 else -0.4
+        x -= 5.0 * max(0.0, 0.9 - ev.text_ocr)
+    x -= 1.0 if ev.column_entries < 3 else 0.0  # two values are a weak depth column
+    x += 0.3 * min(ev.material_words, 3)
+    x -= 0.8 if ev.description_words < 2 else 0.0
     return round(_logistic(x), 3)
 
 
