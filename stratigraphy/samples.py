@@ -414,8 +414,12 @@ def _boundary_column(
     *,
     print_zero: bool = True,
     columns_header: bool = False,
+    unit: str = "m",
+    mark: str = "",
 ) -> _Borehole:
-    """Depth values at boundary heights above horizontal lines; descriptions right."""
+    """Depth values at boundary heights above horizontal lines; descriptions right.
+
+    ``unit`` is printed in the column heading, ``mark`` after every value ("'" for feet)."""
     page = doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
     top = (_draw_header_columns if columns_header else _draw_header)(pen, meta, lang, 50, 40)
@@ -426,7 +430,7 @@ def _boundary_column(
     bh = _Borehole(meta)
     col_x0, col_x1, desc_x, desc_x1 = 90, 140, 160, 470
     # column headings and frame
-    heading = {"de": "Tiefe [m]", "fr": "Prof. [m]", "it": "Prof. [m]", "en": "Depth [m]"}[lang]
+    heading = {"de": "Tiefe", "fr": "Prof.", "it": "Prof.", "en": "Depth"}[lang] + f" [{unit}]"
     pen.text(col_x0, log_top - 26, heading)
     pen.text(
         desc_x,
@@ -447,7 +451,7 @@ def _boundary_column(
         if d == 0.0 and not print_zero:
             boxes.append(None)
             continue
-        boxes.append(pen.text(col_x1, y - pen.fs * 1.4 - 1, _fmt(d), align="right"))
+        boxes.append(pen.text(col_x1, y - pen.fs * 1.4 - 1, _fmt(d) + mark, align="right"))
     mats = rng.sample(MATERIALS[lang], min(n_layers, len(MATERIALS[lang])))
     for i in range(n_layers):
         text = mats[i % len(mats)]
@@ -1003,6 +1007,23 @@ def drawn_log(seed: int = 31, lang: str = "de") -> Sample:
         _finish(doc),
         [bh.to_truth(0)],
         "boundaries drawn as rules, depths from the scale; surface layer named by its thickness",
+    )
+
+
+def feet_log(seed: int = 41, mark: str = "") -> Sample:
+    """An English boundary-column log in feet: 'Depth [ft]' over the column, or a foot mark
+    after every value ("12.50'"). The truth is in feet, marked ``depth_unit: ft``."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "BH 4", 30.0, gw=False)
+    bh = _boundary_column(doc, rng, "en", meta, 6, unit="ft", mark=mark)
+    truth = bh.to_truth(0)
+    truth["depth_unit"] = "ft"
+    return Sample(
+        f"feet_log_{seed}{'_marked' if mark else ''}",
+        _finish(doc),
+        [truth],
+        "boundary column in feet (heading or foot marks): converted to metres, with a warning",
     )
 
 

@@ -11,6 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
+from stratigraphy.depths import FEET_MARK, FOOT
 from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, union_all, unrotate_bbox
 from stratigraphy.layers.build import (
     ColumnLayers,
@@ -52,6 +53,7 @@ class DetectedBorehole:
     layers: tuple[Layer, ...]
     regions: tuple[tuple[int, BBox], ...]  # (page, box of depth column + descriptions)
     confidence: float | None = None  # of the layers as a whole, in [0, 1]
+    warnings: tuple[str, ...] = ()
 
 
 def page_columns(page: PageContent) -> list[ColumnLayers]:
@@ -70,6 +72,7 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
         if not _is_sample_table(c, runs) and not _is_interval_list(c) and not _is_loose_integers(c)
     ]
     columns = [c for c in columns if not _is_sub_notes(c, runs, columns)]
+    columns = [_to_metres(c) if _in_feet(c, runs) else c for c in columns]
     columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))
     results: list[ColumnLayers] = []
     for column in columns:
@@ -175,6 +178,45 @@ _WELL_TERM = re.compile(
     r"tubo fessurato|filter pack|casing|screen|grout|standpipe)",
     re.IGNORECASE,
 )
+
+
+_FEET_HEADING = re.compile(r"\bfeet\b|\bft\b|\(ft\)|\[ft\]|\bfoot\b", re.IGNORECASE)
+_METRE_HEADING = re.compile(r"\(m\)|\[m\]|\bmetres?\b|\bmeters?\b|\bm\b", re.IGNORECASE)
+
+
+FEET_WARNING = "depths printed in feet, converted to metres (1 ft = 0.3048 m)"
+
+
+def _in_feet(column: DepthColumn, runs: list[Run]) -> bool:
+    """A depth column printed in feet: most values carry a foot mark ('13.0\'', '13 ft'), or
+    its heading says feet ('DEPTH (ft)', 'FEET') and not metres."""
+    entries = column.entries
+    marked = sum(1 for e in entries if FEET_MARK.search(" ".join(w.text for w in e.run.words[:3])))
+    if marked >= max(1, 0.5 * len(entries)):
+        return True
+    h = column.line_height
+    first = entries[0].bbox
+    box = column.bbox.expand(h, 0)
+    above = [
+        r
+        for r in runs
+        if first.y0 - 3.5 * h <= r.bbox.cy < first.y0 and r.bbox.horizontal_overlap(box) > 0
+    ]
+    if not above:
+        return False
+    nearest = max(r.bbox.cy for r in above)  # the heading row right over the column
+    heading = " ".join(r.text for r in above if nearest - r.bbox.cy <= 0.5 * h)
+    return bool(_FEET_HEADING.search(heading)) and not _METRE_HEADING.search(heading)
+
+
+def _to_metres(column: DepthColumn) -> DepthColumn:
+    def metres(value: float | None) -> float | None:
+        return None if value is None else round(value * FOOT, 3)
+
+    return DepthColumn(
+        tuple(replace(e, start=metres(e.start), end=metres(e.end)) for e in column.entries),
+        in_feet=True,
+    )
 
 
 def _is_sub_notes(column: DepthColumn, runs: list[Run], columns: list[DepthColumn]) -> bool:
@@ -536,10 +578,12 @@ def _finish(
                 confidence=confidence,
             )
         )
+    feet = any(d.source is not None and d.source.column.in_feet for d in drafts)
     return DetectedBorehole(
         tuple(layers),
         tuple((p, _to_page_frame(box, frames.get(p))) for p, box in regions),
         borehole_confidence([layer.confidence for layer in layers if layer.confidence is not None]),
+        (FEET_WARNING,) if feet else (),
     )
 
 

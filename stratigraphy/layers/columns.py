@@ -19,6 +19,7 @@ from stratigraphy.layers.runs import Run
 @dataclass(frozen=True, slots=True)
 class DepthColumn:
     entries: tuple[Entry, ...]  # top to bottom, depths increasing
+    in_feet: bool = False  # printed in feet; the entries are converted to metres
 
     @property
     def kind(self) -> EntryKind:

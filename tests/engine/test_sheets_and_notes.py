@@ -122,3 +122,20 @@ def test_depth_scale_snaps_labels_to_their_ticks() -> None:
     assert scale is not None
     assert abs(scale.top - 100) < 1e-6 and abs(scale.per_metre - 50) < 1e-6
     assert round(scale.depth(145.7), 3) == 0.914
+
+
+@pytest.mark.parametrize(("seed", "mark"), [(41, ""), (42, "'"), (43, "")])
+def test_depths_in_feet_are_converted_to_metres_with_a_warning(seed: int, mark: str) -> None:
+    sample = samples.feet_log(seed, mark)
+    result = extract_document(sample.pdf, name=sample.name)
+    predicted = document_to_benchmark(result)
+    assert score_file(predicted, sample.truth).layers.f1 == 1.0, predicted  # truth in feet
+    deepest = max(la["depth_interval"]["end"] for la in predicted[0]["layers"])
+    assert abs(deepest - 30.0 * 0.3048) < 0.01
+    assert any("feet" in w and "metres" in w for w in result.warnings)
+
+
+def test_a_metre_log_gets_no_feet_warning() -> None:
+    sample = samples.boundary_column(1, "en")
+    result = extract_document(sample.pdf, name=sample.name)
+    assert not any("feet" in w for w in result.warnings)
