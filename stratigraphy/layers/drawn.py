@@ -41,7 +41,9 @@ class DepthScale:
 def _label_value(run: Run) -> float | None:
     if len(run.words) != 1:
         return None
-    text = run.words[0].text
+    # a label glued to its tick mark reads with a dash before it ('—4'); French scales print
+    # depths below the surface as negative numbers ('-4')
+    text = run.words[0].text.lstrip("-\u2010\u2011\u2012\u2013\u2014\u2212_~")
     if not text.isdigit() or len(text) > 3:
         return None
     return parse_depth_value(text)
@@ -124,7 +126,7 @@ def drawn_layers(page: PageContent, runs: list[Run]) -> list[DraftLayer]:
     scale = depth_scale(runs, segments)
     if scale is None:
         return []
-    lo, hi = scale.y(scale.first) - 5, scale.y(scale.last) + 5
+    lo, hi = scale.y(min(scale.first, 0.0)) - 5, scale.y(scale.last) + 5  # the log starts at 0
     text = [
         r for r in runs if r.bbox.x0 > scale.x1 and lo <= r.bbox.cy <= hi and is_description_run(r)
     ]

@@ -139,3 +139,13 @@ def test_a_metre_log_gets_no_feet_warning() -> None:
     sample = samples.boundary_column(1, "en")
     result = extract_document(sample.pdf, name=sample.name)
     assert not any("feet" in w for w in result.warnings)
+
+
+def test_scale_labels_read_with_their_tick_as_a_dash_still_calibrate() -> None:
+    from stratigraphy.layers.drawn import depth_scale
+    from stratigraphy.layers.runs import words_to_runs
+
+    # OCR reads the tick and its label as one word ('—3'); the 0 label is lost
+    labels = [w for m in range(1, 7) for w in words(60, 100 + 50 * m - 4, f"\u2014{m}")]
+    scale = depth_scale(words_to_runs(labels), [])
+    assert scale is not None and abs(scale.top - 100) < 1e-6 and scale.first == 1
