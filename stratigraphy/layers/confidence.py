@@ -77,8 +77,10 @@ def layer_confidence(ev: LayerEvidence) -> float:
     x -= 1.5 if ev.note_start else 0.0
     x -= 1.2 * min(ev.restarts, 2)
     x -= 3.0 * (1.0 - ev.column_fill)  # values left over that fit no description
-    if ev.depth_ocr is not None:  # read by OCR: less sure, and less the worse the reading
-        x -= 1.6 + 2.0 * max(0.0, 0.9 - ev.depth_ocr)
+    if ev.depth_ocr is not None or ev.text_ocr is not None:
+        x -= 1.6  # read by OCR (depths, or the text of a log drawn against a scale)
+    if ev.depth_ocr is not None:  # the worse the reading of the depths, the less sure
+        x -= 2.0 * max(0.0, 0.9 - ev.depth_ocr)
     if ev.text_ocr is not None:
         x -= 5.0 * max(0.0, 0.9 - ev.text_ocr)
     x -= 1.0 if ev.column_entries < 3 else 0.0  # two values are a weak depth column

@@ -46,6 +46,8 @@ def test_each_doubt_lowers_the_confidence() -> None:
     ]
     for doubt in doubts:
         assert layer_confidence(doubt) < plain, doubt
+    # OCR'd text alone (a drawn log on a scan) is doubt too
+    assert layer_confidence(replace(PLAIN, text_ocr=0.95)) < plain
     # a poor OCR reading is worse than a good one
     good = layer_confidence(replace(PLAIN, depth_ocr=0.95, text_ocr=0.95))
     assert layer_confidence(replace(PLAIN, depth_ocr=0.5, text_ocr=0.6)) < good
