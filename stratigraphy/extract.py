@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from stratigraphy.layers import DetectedBorehole, detect_boreholes
@@ -62,9 +63,13 @@ def extract_pages(
 
 
 def extract_document(
-    source: str | Path | bytes, *, name: str | None = None, settings: EngineSettings | None = None
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    settings: EngineSettings | None = None,
+    pages: Collection[int] | None = None,
 ) -> DocumentResult:
-    """Extract the boreholes of one PDF.
+    """Extract the boreholes of one PDF (only its 0-based ``pages`` when given).
 
     Raises :class:`~label_studio_ml.errors.InputDocumentError` for a corrupt, encrypted,
     empty or non-PDF input; a very long document is read up to the page limit and time
@@ -75,7 +80,7 @@ def extract_document(
     started = time.monotonic()
     doc = open_pdf(source, max_bytes=settings.max_file_bytes)
     try:
-        read = read_document(doc, settings)
+        read = read_document(doc, settings, only=pages)
     finally:
         doc.close()
     result = extract_pages(list(read.pages), name=label, warnings=read.warnings)
