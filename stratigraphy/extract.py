@@ -51,12 +51,15 @@ def extract_pages(
         region = _metadata_region(found, detected)
         others = [d.regions[0] for d in detected if d is not found and d.regions] if region else []
         metadata, groundwater = extract_metadata(list(pages), region, others)
-        boreholes.append(Borehole(index, found.layers, metadata, tuple(groundwater)))
+        boreholes.append(
+            Borehole(index, found.layers, metadata, tuple(groundwater), found.confidence)
+        )
     if not boreholes and pages:
         metadata, groundwater = extract_metadata(list(pages), None)
         boreholes.append(Borehole(0, (), metadata, tuple(groundwater)))
     infos = tuple(PageInfo(p.number, p.width, p.height, p.rotation, p.source) for p in pages)
-    return DocumentResult(name, infos, tuple(boreholes), tuple(warnings))
+    found = tuple(f"borehole {i + 1}: {w}" for i, d in enumerate(detected) for w in d.warnings)
+    return DocumentResult(name, infos, tuple(boreholes), (*warnings, *found))
 
 
 def extract_document(

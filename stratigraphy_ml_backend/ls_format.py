@@ -348,9 +348,11 @@ def regions_to_results(
 def page_score(result: DocumentResult, page: int) -> float:
     """Confidence 0..1 of the page's pre-annotation, from the engine.
 
-    The mean, over the layers described on the page, of the layer's confidence
-    (its borehole's when the layer has none). Layers the engine did not judge are
-    left out. When the engine judged none of them, the documented fallback is a
+    Over the layers described on the page, 0.7 x the mean plus 0.3 x the weakest of
+    the layers' confidences (a layer's borehole's when the layer has none), the same
+    blend the engine uses for a borehole: one doubtful layer pulls the page down, so
+    sorting by score puts the pages to check first. Layers the engine did not judge
+    are left out. When the engine judged none of them, the documented fallback is a
     completeness score: 0.5 for a description, +0.25 for each known depth bound,
     x 0.9 on pages read by OCR. A page without layers scores 0.
     """
@@ -367,7 +369,7 @@ def page_score(result: DocumentResult, page: int) -> float:
                 0.5 + 0.25 * (layer.depth.start is not None) + 0.25 * (layer.depth.end is not None)
             )
     if judged:
-        return round(sum(judged) / len(judged), 4)
+        return round(0.7 * sum(judged) / len(judged) + 0.3 * min(judged), 4)
     if not complete:
         return 0.0
     score = sum(complete) / len(complete)

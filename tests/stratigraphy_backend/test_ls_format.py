@@ -226,7 +226,8 @@ def _with_confidence(doc: DocumentResult, layers: list[float | None], borehole: 
 
 def test_scores_come_from_the_engine_confidence():
     doc = _with_confidence(_doc(), [0.9, 0.3, None], borehole=0.5)
-    assert ls_format.page_score(doc, 1) == pytest.approx(0.6)  # mean of the layers' own
+    # 0.7 x the mean of the layers' own + 0.3 x the weakest
+    assert ls_format.page_score(doc, 1) == pytest.approx(0.7 * 0.6 + 0.3 * 0.3)
     assert ls_format.page_score(doc, 2) == pytest.approx(0.5)  # the borehole's, no fallback
     results = ls_format.regions_to_results(
         ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(100, 100)
