@@ -112,9 +112,10 @@ def test_accepted_predictions_export_as_extract_wrote_them(
                 for layer in theirs["layers"]
             ], name
             for got, want in zip(mine["layers"], theirs["layers"], strict=True):
-                assert got["material_description_rect"] == pytest.approx(
-                    want["material_description_rect"], abs=0.05
-                ), name
+                # the pre-annotation fits boxes to the printed ink, so the box a geologist
+                # accepts may be a few points wider than the engine's text-layer box
+                iou = _iou(got["material_description_rect"], want["material_description_rect"])
+                assert iou >= 0.85, (name, got["material_description_rect"], iou)
     # every layer found a depth interval: nothing to report for unchanged predictions
     unpaired = [
         i for i in export.issues if "depth" in i.problem and i.label == MATERIAL_DESCRIPTION
@@ -128,6 +129,14 @@ def test_accepted_predictions_export_as_extract_wrote_them(
     )
     assert len(unpaired) == expected_unpaired
     assert len(export.rows) == sum(len(b["layers"]) for h in extracted.values() for b in h)
+
+
+def _iou(a: list[float], b: list[float]) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
 
 
 def _regions(result: list[dict[str, Any]], label: str) -> list[str]:
