@@ -22,7 +22,7 @@ RUN apt-get update \
  && tesseract --list-langs | grep -qx eng
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md gunicorn.conf.py ./
 COPY label_studio_ml ./label_studio_ml
 COPY stratigraphy ./stratigraphy
 COPY stratigraphy_ml_backend ./stratigraphy_ml_backend
@@ -43,5 +43,5 @@ ENV MODEL_DIR=/models \
 EXPOSE 9090 9095
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9090/health', timeout=4)"
-CMD ["gunicorn", "--bind", "0.0.0.0:9090", "--workers", "1", "--threads", "8", \
-     "--timeout", "300", "--access-logfile", "-", "stratigraphy_ml_backend.wsgi:app"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:9090", "--workers", "1", \
+     "--access-logfile", "-", "stratigraphy_ml_backend.wsgi:app"]

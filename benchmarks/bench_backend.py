@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         warm = [timed_post(session, f"{base}/predict", body(single[:1]))[0] for _ in range(20)]
         median = statistics.median(warm)
         print(
-            f"one page ({'test_profile.pdf' if SHARED_PDF.is_file() else 'generated'}, {regions} regions): "
+            f"one page ({'test_profile.pdf' if SHARED_PDF.is_file() else 'generated'}, "
+            f"{regions} regions): "
             f"cold {cold:.2f} s, warm median {median * 1000:.0f} ms (target <= 500 ms)"
         )
         ok &= median <= 0.5

@@ -11,7 +11,8 @@ For every benchmark PDF, measured on this machine:
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_reader.py [--benchmark DIR] [--repeat 3] [--dpi 300] [--psm 11]
+    .venv/bin/python benchmarks/bench_reader.py [--benchmark DIR] [--repeat 3]
+        [--dpi 300] [--psm 11]
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     text_times: list[float] = []
     ocr_times: list[float] = []
     print(
-        f"settings: ocr_dpi={settings.ocr_dpi} psm={settings.ocr_psm} languages={settings.ocr_languages}"
+        f"settings: ocr_dpi={settings.ocr_dpi} psm={settings.ocr_psm} "
+        f"languages={settings.ocr_languages}"
     )
     for pdf in sorted((args.benchmark / "pdfs").glob("*.pdf")):
         boreholes = truth.get(pdf.name, [])
@@ -148,12 +150,14 @@ def main(argv: list[str] | None = None) -> int:
         desc, depth = word_recall(list(ocr.pages), boreholes)
         size = ocr.pages[0].width * ocr.pages[0].height / (595 * 842)
         print(
-            f"{pdf.name}: OCR {per_page:.2f} s/page wall, Tesseract CPU {tess_cpu / max(1, len(ocr.pages)):.2f} s/page "
+            f"{pdf.name}: OCR {per_page:.2f} s/page wall, "
+            f"Tesseract CPU {tess_cpu / max(1, len(ocr.pages)):.2f} s/page "
             f"({size:.1f} x A4), desc-token recall {desc:.3f}, "
             f"depth-box recall {depth:.3f}; {_meta_ok(list(ocr.pages), boreholes[0])}"
         )
     print(
-        f"load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+        f"load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        f"on {os.cpu_count()} cores"
     )
     print(f"median text-layer page: {statistics.median(text_times):.3f} s (target <= 0.3 s)")
     print(f"median OCR'd page: {statistics.median(ocr_times):.2f} s (target <= 6 s)")

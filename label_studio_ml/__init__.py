@@ -26,7 +26,14 @@ _EXPORTS = {
     "create_app": "label_studio_ml.app",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "LabelStudioMLBase",
+    "ModelResponse",
+    "PredictionValue",
+    "SDKSettings",
+    "StateStore",
+    "create_app",
+]
 
 
 def __getattr__(name: str) -> Any:

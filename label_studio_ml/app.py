@@ -9,18 +9,27 @@ anything unexpected is a 500 with a generic message and a logged traceback.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+import threading
 import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from label_studio_ml import deadline
 from label_studio_ml.auth import request_allowed
-from label_studio_ml.errors import BackendError, BadRequest, Unauthorized
+from label_studio_ml.body import check_json_content_type, parse_json_object, read_body
+from label_studio_ml.errors import (
+    BackendError,
+    BadRequest,
+    RequestTooLarge,
+    RetryableError,
+    Unauthorized,
+)
 from label_studio_ml.logs import configure_logging, preview, redact, redact_headers
 from label_studio_ml.model import EXTRA_PARAMS_KEY, LabelStudioMLBase, serialize_extra_params
 from label_studio_ml.settings import SDKSettings
@@ -28,6 +37,7 @@ from label_studio_ml.state import StateStore, project_key
 from label_studio_ml.training import TrainingRunner
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 EXTENSION = "label_studio_ml"
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -61,6 +71,8 @@ class AppContext:
         self.state = state
         self.services = services
         self.training = TrainingRunner()
+        # heavy work (predictions) running at once in this worker process
+        self.heavy = threading.BoundedSemaphore(settings.max_concurrent_predictions)
 
     def model(self, project: Any, label_config: str | None = None) -> LabelStudioMLBase:
         """A fresh model instance for one request."""
@@ -73,16 +85,8 @@ class AppContext:
 
 
 def _json_body() -> dict[str, Any]:
-    """The request body as a JSON object, or :class:`BadRequest`."""
-    raw = request.get_data(cache=True)
-    if not raw:
-        raise BadRequest("request body is empty; send a JSON object")
-    try:
-        body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadRequest("request body is not valid JSON") from exc
-    if not isinstance(body, dict):
-        raise BadRequest(f"request body must be a JSON object, got {type(body).__name__}")
+    """The request body (read in ``_start``) as a JSON object, or :class:`BadRequest`."""
+    body = parse_json_object(g.get("body", b""))
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("request_id=%s body=%s", g.request_id, preview(redact(body)))
     return body
@@ -108,12 +112,21 @@ def _format_task_ids(task_ids: list[Any] | None, limit: int = 20) -> str:
     return f" tasks={task_ids[:limit]}+{len(task_ids) - limit}more"
 
 
+MAX_DETAIL_CHARS = 500
+
+
 def _error_response(status: int, code: str, detail: str) -> Response:
     g.error_code = code
+    if len(detail) > MAX_DETAIL_CHARS:
+        detail = f"{detail[:MAX_DETAIL_CHARS]}... ({len(detail)} characters)"
     response = jsonify({"error": code, "detail": detail, "request_id": g.get("request_id")})
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Basic realm="label-studio-ml"'
+    if status in (408, 413):
+        # the rest of the body may still be on the socket: ask to close (gunicorn drops
+        # this hop-by-hop header but closes itself when the unread body cannot be drained)
+        response.headers["Connection"] = "close"
     return response
 
 
@@ -150,6 +163,16 @@ def create_app(
         is_webhook = request.path.rstrip("/") == "/webhook"
         if not request_allowed(is_webhook=is_webhook, headers=request.headers, settings=settings):
             raise Unauthorized("missing or wrong credentials")
+        deadline.set_current(deadline.Deadline.after(settings.predict_deadline_seconds))
+        if request.method == "POST":
+            check_json_content_type(request.headers.get("Content-Type"))
+            g.body = read_body(
+                request.environ, settings.max_request_bytes, settings.body_read_seconds
+            )
+
+    @app.teardown_request
+    def _end(_exc: BaseException | None) -> None:
+        deadline.set_current(None)
 
     @app.after_request
     def _finish(response: Response) -> Response:
@@ -176,7 +199,10 @@ def create_app(
             detail = exc.message if not exc.detail else f"{exc.message}: {exc.detail}"
             if exc.status >= 500:
                 logger.error("request_id=%s %s: %s", g.request_id, exc.code, detail)
-            return _error_response(exc.status, exc.code, detail)
+            response = _error_response(exc.status, exc.code, detail)
+            if isinstance(exc, RetryableError):
+                response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         if isinstance(exc, HTTPException):
             code = (exc.name or "http_error").lower().replace(" ", "_")
             return _error_response(exc.code or 500, code, exc.description or exc.name)
@@ -213,6 +239,11 @@ def create_app(
             raise BadRequest("'tasks' is missing; send {\"tasks\": [...]}")
         if not isinstance(tasks, list):
             raise BadRequest(f"'tasks' must be a list, got {type(tasks).__name__}")
+        if len(tasks) > settings.max_tasks_per_request:
+            raise RequestTooLarge(
+                f"{len(tasks)} tasks in one request; at most MAX_TASKS_PER_REQUEST="
+                f"{settings.max_tasks_per_request} are predicted at once"
+            )
         if not all(isinstance(task, dict) for task in tasks):
             raise BadRequest("every item of 'tasks' must be a JSON object")
         g.task_ids = [task.get("id") for task in tasks]
@@ -236,7 +267,7 @@ def create_app(
             for k, v in params.items()
             if str(k).isidentifier() and str(k) not in _RESERVED_PARAMS
         }
-        results = model.predict_tasks(tasks, context=context, **kwargs)
+        results = _heavy(ctx, lambda: model.predict_tasks(tasks, context=context, **kwargs))
         return jsonify({"results": results})
 
     @app.post("/webhook")
@@ -261,7 +292,8 @@ def create_app(
 
             ctx.training.start(project_id, job, request_id=request_id)
             return jsonify({"status": "ok", "result": None, "background": True}), 201
-        result = ctx.model(project_id, label_config).fit(action, body)
+        # fit() may re-predict a task (stratigraphy feedback): heavy work, bounded the same way
+        result = _heavy(ctx, lambda: ctx.model(project_id, label_config).fit(action, body))
         try:
             return jsonify({"status": "ok", "result": result}), 201
         except TypeError:
@@ -284,6 +316,27 @@ def create_app(
     return app
 
 
+def _heavy(ctx: AppContext, work: Callable[[], _T]) -> _T:
+    """Run ``work`` holding one of the worker's MAX_CONCURRENT_PREDICTIONS slots.
+
+    Waiting for a slot counts against the request's deadline; when none frees up
+    in time the request gets a 503 with ``Retry-After``.
+    """
+    current = deadline.current()
+    wait = max(0.0, current.remaining()) if current is not None else None
+    if not ctx.heavy.acquire(timeout=wait):
+        raise RetryableError(
+            "the backend is busy with other predictions (MAX_CONCURRENT_PREDICTIONS)"
+        )
+    try:
+        return work()
+    finally:
+        ctx.heavy.release()
+
+
 def app_context(app: Flask) -> AppContext:
     """The :class:`AppContext` of an app built by :func:`create_app`."""
-    return app.extensions[EXTENSION]
+    ctx = app.extensions[EXTENSION]
+    if not isinstance(ctx, AppContext):
+        raise TypeError("the app was not built by label_studio_ml.app.create_app")
+    return ctx

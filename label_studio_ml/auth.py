@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from collections.abc import Mapping
+from typing import Protocol
 
 from label_studio_ml.settings import SDKSettings
 
@@ -34,7 +34,13 @@ def basic_auth_ok(authorization: str | None, settings: SDKSettings) -> bool:
     return user_ok and pass_ok
 
 
-def webhook_secret_ok(headers: Mapping[str, str], settings: SDKSettings) -> bool:
+class HeaderLookup(Protocol):
+    """What is read from request headers (a dict or werkzeug's ``Headers``)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+
+def webhook_secret_ok(headers: HeaderLookup, settings: SDKSettings) -> bool:
     """True when the shared webhook header matches ``WEBHOOK_SECRET``."""
     if not settings.webhook_secret:
         return False
@@ -42,7 +48,7 @@ def webhook_secret_ok(headers: Mapping[str, str], settings: SDKSettings) -> bool
     return given is not None and _same(given, settings.webhook_secret)
 
 
-def request_allowed(*, is_webhook: bool, headers: Mapping[str, str], settings: SDKSettings) -> bool:
+def request_allowed(*, is_webhook: bool, headers: HeaderLookup, settings: SDKSettings) -> bool:
     """Decide whether a request may pass.
 
     - Normal routes: open when basic auth is off, else they need Basic auth.

@@ -1,6 +1,6 @@
 """``label-studio-ml``: start a backend under gunicorn, or scaffold a new one.
 
-    label-studio-ml start <backend> -p 9090 [--host 0.0.0.0] [--workers 1] [--threads 8]
+    label-studio-ml start <backend> -p 9090 [--host 0.0.0.0] [--workers 1] [--threads 32]
                          [--basic-auth-user U --basic-auth-pass P] [--log-level INFO]
     label-studio-ml create NAME [--root DIR]
 
@@ -59,9 +59,10 @@ def gunicorn_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str
         sys.executable, "-m", "gunicorn",
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
+        "--worker-class", "gthread",
         "--threads", str(args.threads),
         "--timeout", str(args.timeout),
-        "--graceful-timeout", "30",
+        "--graceful-timeout", "90",
         "--log-level", args.log_level.lower(),
         # gunicorn's control socket has one default path per user: two backends
         # started side by side would take it from each other
@@ -89,6 +90,8 @@ def cmd_start(args: argparse.Namespace) -> int:
         raise CliError(f"port must be between 1 and 65535, got {args.port}")
     if args.workers < 1 or args.threads < 1:
         raise CliError("--workers and --threads must be at least 1")
+    if args.timeout < 1:
+        raise CliError("--timeout must be at least 1 s (0 would let a request hold a worker)")
     if bool(args.basic_auth_user) != bool(args.basic_auth_pass):
         raise CliError("give both --basic-auth-user and --basic-auth-pass, or neither")
     argv, env = gunicorn_command(args)
@@ -139,9 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("-p", "--port", type=int, default=9090, help="port (default 9090)")
     start.add_argument("--host", default="0.0.0.0", help="bind address (default 0.0.0.0)")
     start.add_argument("--workers", type=int, default=1, help="gunicorn workers (default 1)")
-    start.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    start.add_argument("--threads", type=int, default=32, help="threads per worker (default 32)")
     start.add_argument(
-        "--timeout", type=int, default=0, help="worker timeout in s, 0 = none (default 0)"
+        "--timeout", type=int, default=120, help="worker heartbeat timeout in s (default 120)"
     )
     start.add_argument("--preload", action="store_true", help="import the app before forking")
     start.add_argument("--basic-auth-user", default=None, help="enable Basic auth (with pass)")

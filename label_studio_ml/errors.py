@@ -73,3 +73,48 @@ class ConfigError(BackendError):
 
     status = 500
     code = "config_error"
+
+
+class RetryableError(BackendError):
+    """A passing fault (storage unreachable, Label Studio refusing, time up, worker busy).
+
+    The request fails with 503 and ``Retry-After`` so Label Studio asks again later
+    instead of storing an empty prediction; never turned into a per-task empty result.
+    """
+
+    status = 503
+    code = "temporarily_unavailable"
+    retry_after = 30
+
+
+class TransientStorageError(RetryableError, StorageError):
+    """The storage or Label Studio could not be reached or answered 5xx/401/403/429."""
+
+    status = 503
+    code = "storage_unavailable"
+
+
+class DeadlineExceeded(RetryableError):
+    """The request ran out of its ``PREDICT_DEADLINE_SECONDS``."""
+
+    code = "deadline_exceeded"
+    retry_after = 5
+
+
+class RequestTooLarge(BackendError):
+    """The request asks for more than one request may (tasks, body bytes)."""
+
+    status = 413
+    code = "request_entity_too_large"
+
+
+class UnsupportedMediaType(BackendError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class RequestTimeout(BackendError):
+    """The client did not send its body within the body-read deadline."""
+
+    status = 408
+    code = "request_timeout"

@@ -18,7 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from label_studio_ml.errors import BackendError, BadRequest
+from label_studio_ml import deadline
+from label_studio_ml.errors import BackendError, BadRequest, DeadlineExceeded, RetryableError
 from label_studio_ml.label_interface import LabelInterface
 from label_studio_ml.response import ModelResponse, PredictionValue
 from label_studio_ml.settings import SDKSettings
@@ -171,7 +172,7 @@ class LabelStudioMLBase:
         name_filter: Callable[[str], bool] | None = None,
         to_name_filter: Callable[[str], bool] | None = None,
     ) -> tuple[str, str, str]:
-        """``(from_name, to_name, value_key)``; see :meth:`LabelInterface.get_first_tag_occurence`."""
+        """``(from_name, to_name, value_key)``; see ``LabelInterface.get_first_tag_occurence``."""
         return self.label_interface.get_first_tag_occurence(
             control_type, object_type, name_filter, to_name_filter
         )
@@ -231,9 +232,36 @@ class LabelStudioMLBase:
         version = self.model_version
         if not tasks:
             return []
+        try:
+            results = self._predict_all(tasks, context, kwargs, version)
+            if len(tasks) > 1:
+                deadline.check()  # a model that does not check: late answers are not sent
+            return results
+        except DeadlineExceeded as exc:
+            if len(tasks) == 1:
+                raise
+            # Label Studio answers exactly one result for a many-task request by sending
+            # every task again on its own (protocol doc 4.3 and 7.10): nothing is cut
+            # silently, and what this request computed stays in the backend's caches.
+            logger.warning(
+                "%s; answering one result so Label Studio re-sends the %d tasks one by one",
+                exc.message,
+                len(tasks),
+            )
+            return [empty_prediction(version)]
+
+    def _predict_all(
+        self,
+        tasks: list[Task],
+        context: dict[str, Any] | None,
+        kwargs: dict[str, Any],
+        version: str,
+    ) -> list[Prediction | list[Prediction]]:
         entries: list[Any]
         try:
             entries = self._entries(self.predict(tasks, context=context, **kwargs), len(tasks))
+        except RetryableError:
+            raise
         except Exception as exc:
             if len(tasks) == 1:
                 entries = [exc]
@@ -243,27 +271,34 @@ class LabelStudioMLBase:
                     len(tasks),
                     _describe(exc),
                 )
-                entries = [self._predict_one(task, context, kwargs) for task in tasks]
+                entries = []
+                for task in tasks:
+                    deadline.check()
+                    entries.append(self._predict_one(task, context, kwargs))
 
         results: list[Prediction | list[Prediction]] = []
         failures: list[tuple[Any, BaseException]] = []
         for task, entry in zip(tasks, entries, strict=True):
+            if isinstance(entry, RetryableError):
+                raise entry  # a passing fault: fail the request (503) so it is retried
             try:
                 results.append(_normalise(entry, version))
             except Exception as exc:
                 failures.append((_task_id(task), exc))
                 results.append(empty_prediction(version))
         if failures and len(failures) == len(tasks):
-            for task_id, exc in failures[1:]:
-                _log_task_failure(task_id, exc)
+            for task_id, error in failures[1:]:
+                _log_task_failure(task_id, error)
             raise failures[0][1]
-        for task_id, exc in failures:
-            _log_task_failure(task_id, exc)
+        for task_id, error in failures:
+            _log_task_failure(task_id, error)
         return results
 
     def _predict_one(self, task: Task, context: Any, kwargs: dict[str, Any]) -> Any:
         try:
             return self._entries(self.predict([task], context=context, **kwargs), 1)[0]
+        except RetryableError:
+            raise
         except Exception as exc:
             return exc
 

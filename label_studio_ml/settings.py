@@ -8,13 +8,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from label_studio_ml.envvars import env_int, env_str
+from label_studio_ml.envvars import env_float, env_int, env_str
 from label_studio_ml.errors import ConfigError
 
 DEFAULT_WEBHOOK_SECRET_HEADER = "X-Webhook-Secret"
 DEFAULT_MODEL_DIR = Path("./data/models")
 #: Largest request body accepted (a 100-task batch with full annotations is a few MB).
 DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024
+#: Label Studio gives up on /predict after 100 s (ML_TIMEOUT_PREDICT): answer before that.
+DEFAULT_PREDICT_DEADLINE_SECONDS = 80.0
+#: Time a client has to send its whole request body (slow clients cannot hold a thread).
+DEFAULT_BODY_READ_SECONDS = 20.0
+#: Label Studio's "Retrieve predictions" sends all selected tasks in one request.
+DEFAULT_MAX_TASKS_PER_REQUEST = 1000
+#: Predictions running at once per worker process (memory and CPU bound).
+DEFAULT_MAX_CONCURRENT_PREDICTIONS = 2
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -33,6 +41,10 @@ class SDKSettings:
     model_dir: Path = DEFAULT_MODEL_DIR
     log_level: str = "INFO"
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    predict_deadline_seconds: float = DEFAULT_PREDICT_DEADLINE_SECONDS
+    body_read_seconds: float = DEFAULT_BODY_READ_SECONDS
+    max_tasks_per_request: int = DEFAULT_MAX_TASKS_PER_REQUEST
+    max_concurrent_predictions: int = DEFAULT_MAX_CONCURRENT_PREDICTIONS
 
     def __post_init__(self) -> None:
         level = self.log_level.upper()
@@ -73,5 +85,21 @@ class SDKSettings:
             log_level=env_str(env, "LOG_LEVEL") or "INFO",
             max_request_bytes=env_int(
                 env, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, low=1024
+            ),
+            predict_deadline_seconds=env_float(
+                env,
+                "PREDICT_DEADLINE_SECONDS",
+                DEFAULT_PREDICT_DEADLINE_SECONDS,
+                low=1.0,
+                high=3600.0,
+            ),
+            body_read_seconds=env_float(
+                env, "BODY_READ_SECONDS", DEFAULT_BODY_READ_SECONDS, low=0.5, high=600.0
+            ),
+            max_tasks_per_request=env_int(
+                env, "MAX_TASKS_PER_REQUEST", DEFAULT_MAX_TASKS_PER_REQUEST, low=1
+            ),
+            max_concurrent_predictions=env_int(
+                env, "MAX_CONCURRENT_PREDICTIONS", DEFAULT_MAX_CONCURRENT_PREDICTIONS, low=1
             ),
         )

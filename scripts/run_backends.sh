@@ -11,7 +11,7 @@ export LOG_LEVEL=${LOG_LEVEL:-INFO}
 mkdir -p "$MODEL_DIR"
 HOST=${HOST:-0.0.0.0}
 WORKERS=${WORKERS:-1}
-THREADS=${THREADS:-8}
+THREADS=${THREADS:-32}
 
 pids=()
 stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
@@ -20,7 +20,7 @@ trap stop INT TERM EXIT
 start() { # name port module
   echo "starting $1 on http://$HOST:$2"
   "$VENV/bin/gunicorn" --bind "$HOST:$2" --workers "$WORKERS" --threads "$THREADS" \
-    --timeout 300 --graceful-timeout 10 --no-control-socket --name "$1" "$3" &
+    --config gunicorn.conf.py --no-control-socket --name "$1" "$3" &
   pids+=($!)
 }
 start stratigraphy-ml-backend "${STRATIGRAPHY_PORT:-9090}" stratigraphy_ml_backend.wsgi:app

@@ -27,8 +27,12 @@ MAX_THICKNESS = 150.0
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _UNIT = r"(?:m|m\.|mt|meter|metres?|mètres?|metri)"
+_FEET = r"(?:'|\u2019|ft\.?|feet)"
+#: A depth printed in feet ('13.0\'', '13 ft', 'FEET'); the layer detector converts such a column.
+FEET_MARK = re.compile(r"(?:\d\s?(?:'|\u2019)(?!\d)|(?<![a-z])ft\b\.?|\bfeet\b)", re.IGNORECASE)
+FOOT = 0.3048
 _VALUE_RE = re.compile(
-    rf"^\(?(?P<sign>[{_DASHES}+]?)\s?(?P<num>\d{{1,4}}(?:[.,]\d{{1,3}})?|[.,]\d{{1,3}})\s?{_UNIT}?[.:;,)]*$",
+    rf"^\(?(?P<sign>[{_DASHES}+]?)\s?(?P<num>\d{{1,4}}(?:[.,]\d{{1,3}})?|[.,]\d{{1,3}})\s?(?:{_UNIT}|{_FEET})?[.:;,)]*$",
     re.IGNORECASE,
 )
 # A number inside free text; a sign only counts when it is not glued to a preceding digit.

@@ -11,10 +11,18 @@ Both sides are the benchmark schema: ``{file name: [borehole dict, ...]}``.
 - Coordinates are right within 1 m, the elevation within 0.05 m, groundwater depths within
   0.05 m (one-to-one).
 - A file missing from the predictions counts as zero predicted layers.
+- A true borehole marked ``"depth_unit": "ft"`` is converted to metres first, and its depths
+  then match within 0.01 m.
+
+Confidence: every predicted layer that carries a ``confidence`` is an outcome (its confidence,
+whether it is right: described like a true layer and with both depths equal). :func:`auroc`
+says how well confidence ranks right above wrong layers, :func:`wrong_share_above` how many of
+the confident layers are wrong.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -28,6 +36,9 @@ DEPTH_TOLERANCE = 0.005
 COORDINATE_TOLERANCE = 1.0
 ELEVATION_TOLERANCE = 0.05
 GROUNDWATER_TOLERANCE = 0.05
+FEET_TOLERANCE = 0.01
+FOOT = 0.3048
+CONFIDENT = 0.8
 
 _HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad]\s+(?=\w)")
 _PUNCT = re.compile(r"[^\w\s]|_")
@@ -138,10 +149,26 @@ class Evaluation:
         }
 
 
-def _depth_equal(a: Any, b: Any) -> bool:
+def _depth_equal(a: Any, b: Any, tolerance: float = DEPTH_TOLERANCE) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return abs(float(a) - float(b)) <= DEPTH_TOLERANCE + 1e-9
+    return abs(float(a) - float(b)) <= tolerance + 1e-9
+
+
+def _in_metres(borehole: Mapping[str, Any]) -> tuple[Mapping[str, Any], float]:
+    """A true borehole with its depths in metres, and the depth tolerance that applies."""
+    if str(borehole.get("depth_unit") or "m").lower() not in ("ft", "feet", "foot"):
+        return borehole, DEPTH_TOLERANCE
+
+    def metres(value: Any) -> Any:
+        return None if value is None else float(value) * FOOT
+
+    layers = []
+    for layer in borehole.get("layers") or []:
+        start, end = _interval(layer)
+        layers.append({**layer, "depth_interval": {"start": metres(start), "end": metres(end)}})
+    water = [{**g, "depth": metres(g.get("depth"))} for g in borehole.get("groundwater") or []]
+    return {**borehole, "layers": layers, "groundwater": water}, FEET_TOLERANCE
 
 
 def _interval(layer: Mapping[str, Any]) -> tuple[Any, Any]:
@@ -178,20 +205,30 @@ def match_layers(
     return pairs
 
 
-def _layer_counts(
+def _right_layers(
     pred: Mapping[str, Any] | None, true: Mapping[str, Any] | None
-) -> tuple[Counts, Counts]:
+) -> tuple[list[bool], int, int]:
+    """Per predicted layer whether it is right; the number of description matches; true count."""
     p_layers = list((pred or {}).get("layers") or [])
+    tolerance = DEPTH_TOLERANCE
+    if true is not None:
+        true, tolerance = _in_metres(true)
     t_layers = list((true or {}).get("layers") or [])
     pairs = match_layers(p_layers, t_layers) if p_layers and t_layers else []
-    exact = 0
+    right = [False] * len(p_layers)
     for i, j in pairs:
         ps, pe = _interval(p_layers[i])
         ts, te = _interval(t_layers[j])
-        if _depth_equal(ps, ts) and _depth_equal(pe, te):
-            exact += 1
-    n_p, n_t = len(p_layers), len(t_layers)
-    return Counts(len(pairs), n_p, n_t), Counts(exact, n_p, n_t)
+        right[i] = _depth_equal(ps, ts, tolerance) and _depth_equal(pe, te, tolerance)
+    return right, len(pairs), len(t_layers)
+
+
+def _layer_counts(
+    pred: Mapping[str, Any] | None, true: Mapping[str, Any] | None
+) -> tuple[Counts, Counts]:
+    right, matched, n_t = _right_layers(pred, true)
+    n_p = len(right)
+    return Counts(matched, n_p, n_t), Counts(sum(right), n_p, n_t)
 
 
 def _metadata(borehole: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -219,6 +256,8 @@ def _elevation_right(pred: Mapping[str, Any] | None, true: Mapping[str, Any] | N
 
 
 def _groundwater_counts(pred: Mapping[str, Any] | None, true: Mapping[str, Any] | None) -> Counts:
+    if true is not None:
+        true, _ = _in_metres(true)
     p = [g.get("depth") for g in (pred or {}).get("groundwater") or []]
     t = [g.get("depth") for g in (true or {}).get("groundwater") or []]
     used: set[int] = set()
@@ -305,11 +344,65 @@ def evaluate(
     return Evaluation(files, pooled)
 
 
+def layer_outcomes(
+    predictions: Mapping[str, Sequence[Mapping[str, Any]]],
+    ground_truth: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> dict[str, list[tuple[float, bool]]]:
+    """Per file, (confidence, right) of every predicted layer that carries a confidence.
+
+    Boreholes are paired as for scoring; layers of an unpaired predicted borehole are wrong.
+    """
+    outcomes: dict[str, list[tuple[float, bool]]] = {}
+    for name, truth in ground_truth.items():
+        predicted = list(predictions.get(name) or [])
+        true_list = list(truth or [])
+        found: list[tuple[float, bool]] = []
+        for i, j in _pair_boreholes(predicted, true_list):
+            if i is None:
+                continue
+            pred = predicted[i]
+            right, _, _ = _right_layers(pred, true_list[j] if j is not None else None)
+            for layer, ok in zip(pred.get("layers") or [], right, strict=True):
+                confidence = layer.get("confidence")
+                if confidence is not None:
+                    found.append((float(confidence), ok))
+        outcomes[name] = found
+    return outcomes
+
+
+def auroc(outcomes: Sequence[tuple[float, bool]]) -> float | None:
+    """Probability that a right layer has a higher confidence than a wrong one (ties count
+    half); None without both right and wrong layers."""
+    right = sorted(c for c, ok in outcomes if ok)
+    wrong = sorted(c for c, ok in outcomes if not ok)
+    if not right or not wrong:
+        return None
+    wins = 0.0
+    for c in right:
+        below = _count_below(wrong, c)
+        ties = _count_below(wrong, c, inclusive=True) - below
+        wins += below + 0.5 * ties
+    return wins / (len(right) * len(wrong))
+
+
+def _count_below(values: Sequence[float], x: float, *, inclusive: bool = False) -> int:
+    return (bisect.bisect_right if inclusive else bisect.bisect_left)(values, x)
+
+
+def wrong_share_above(
+    outcomes: Sequence[tuple[float, bool]], threshold: float = CONFIDENT
+) -> tuple[int, int]:
+    """(wrong, all) among the layers whose confidence is above ``threshold``."""
+    confident = [ok for c, ok in outcomes if c > threshold]
+    return sum(1 for ok in confident if not ok), len(confident)
+
+
 def format_report(evaluation: Evaluation) -> str:
     """A plain-text table of the per-file and pooled scores."""
     header = (
         f"{'file':<40} {'desc P':>7} {'desc R':>7} {'desc F1':>7} "
-        f"{'layer P':>7} {'layer R':>7} {'layer F1':>8} {'coord':>7} {'elev':>7} {'gw tp/pred/true':>15}"
+        f"{'layer P':>7} {'layer R':>7} {'layer F1':>8} {'coord':>7} {'elev':>7} "
+        f"{'gw tp/pred/true':>15}"
     )
     lines = [header, "-" * len(header)]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from stratigraphy.layers import DetectedBorehole, detect_boreholes
@@ -50,18 +51,25 @@ def extract_pages(
         region = _metadata_region(found, detected)
         others = [d.regions[0] for d in detected if d is not found and d.regions] if region else []
         metadata, groundwater = extract_metadata(list(pages), region, others)
-        boreholes.append(Borehole(index, found.layers, metadata, tuple(groundwater)))
+        boreholes.append(
+            Borehole(index, found.layers, metadata, tuple(groundwater), found.confidence)
+        )
     if not boreholes and pages:
         metadata, groundwater = extract_metadata(list(pages), None)
         boreholes.append(Borehole(0, (), metadata, tuple(groundwater)))
     infos = tuple(PageInfo(p.number, p.width, p.height, p.rotation, p.source) for p in pages)
-    return DocumentResult(name, infos, tuple(boreholes), tuple(warnings))
+    found = tuple(f"borehole {i + 1}: {w}" for i, d in enumerate(detected) for w in d.warnings)
+    return DocumentResult(name, infos, tuple(boreholes), (*warnings, *found))
 
 
 def extract_document(
-    source: str | Path | bytes, *, name: str | None = None, settings: EngineSettings | None = None
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    settings: EngineSettings | None = None,
+    pages: Collection[int] | None = None,
 ) -> DocumentResult:
-    """Extract the boreholes of one PDF.
+    """Extract the boreholes of one PDF (only its 0-based ``pages`` when given).
 
     Raises :class:`~label_studio_ml.errors.InputDocumentError` for a corrupt, encrypted,
     empty or non-PDF input; a very long document is read up to the page limit and time
@@ -72,7 +80,7 @@ def extract_document(
     started = time.monotonic()
     doc = open_pdf(source, max_bytes=settings.max_file_bytes)
     try:
-        read = read_document(doc, settings)
+        read = read_document(doc, settings, only=pages)
     finally:
         doc.close()
     result = extract_pages(list(read.pages), name=label, warnings=read.warnings)

@@ -17,6 +17,7 @@ truth as JSON.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -235,7 +236,7 @@ def _depths(rng: random.Random, n: int, total: float) -> list[float]:
 def _spread_depths(rng: random.Random, n: int, total: float, min_gap: float) -> list[float]:
     for _ in range(200):
         d = _depths(rng, n, total)
-        if all(b - a >= min_gap for a, b in zip(d, d[1:], strict=False)):
+        if all(b - a >= min_gap for a, b in itertools.pairwise(d)):
             return d
     step = total / n
     return [round(i * step * 20) / 20 for i in range(n)] + [total]
@@ -413,8 +414,12 @@ def _boundary_column(
     *,
     print_zero: bool = True,
     columns_header: bool = False,
+    unit: str = "m",
+    mark: str = "",
 ) -> _Borehole:
-    """Depth values at boundary heights above horizontal lines; descriptions right."""
+    """Depth values at boundary heights above horizontal lines; descriptions right.
+
+    ``unit`` is printed in the column heading, ``mark`` after every value ("'" for feet)."""
     page = doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
     top = (_draw_header_columns if columns_header else _draw_header)(pen, meta, lang, 50, 40)
@@ -425,7 +430,7 @@ def _boundary_column(
     bh = _Borehole(meta)
     col_x0, col_x1, desc_x, desc_x1 = 90, 140, 160, 470
     # column headings and frame
-    heading = {"de": "Tiefe [m]", "fr": "Prof. [m]", "it": "Prof. [m]", "en": "Depth [m]"}[lang]
+    heading = {"de": "Tiefe", "fr": "Prof.", "it": "Prof.", "en": "Depth"}[lang] + f" [{unit}]"
     pen.text(col_x0, log_top - 26, heading)
     pen.text(
         desc_x,
@@ -440,13 +445,13 @@ def _boundary_column(
         pen.hline(50, 58, y, 0.4)
         pen.text(60, y - 4, f"{m}", fs=6)
     boxes: list[BBox | None] = []
-    for i, d in enumerate(depths):
+    for d in depths:
         y = log_top + d * scale
         pen.hline(col_x0 - 5, desc_x1, y)
         if d == 0.0 and not print_zero:
             boxes.append(None)
             continue
-        boxes.append(pen.text(col_x1, y - pen.fs * 1.4 - 1, _fmt(d), align="right"))
+        boxes.append(pen.text(col_x1, y - pen.fs * 1.4 - 1, _fmt(d) + mark, align="right"))
     mats = rng.sample(MATERIALS[lang], min(n_layers, len(MATERIALS[lang])))
     for i in range(n_layers):
         text = mats[i % len(mats)]
@@ -606,7 +611,7 @@ def _page_break(doc: fitz.Document, rng: random.Random, meta: MetaTruth) -> _Bor
     scale = (A4[1] - 80 - log_tops[0]) / per_page
 
     def pos(d: float) -> tuple[int, float]:
-        p = 0 if d < per_page or (d == per_page and False) else 1
+        p = 0 if d < per_page else 1
         return p, log_tops[p] + (d - per_page * p) * scale
 
     for d in depths:
@@ -720,7 +725,8 @@ def boundary_column(seed: int = 1, lang: str = "de", n_layers: int = 6) -> Sampl
 
 
 def columns_header(seed: int = 9, lang: str = "fr") -> Sample:
-    """Boundary column log whose header is a label column beside a value column, with a water table."""
+    """Boundary column log whose header is a label column beside a value column, with a
+    water table."""
     rng = random.Random(seed)
     doc = fitz.open()
     meta = _meta(rng, "SC 21" if lang == "fr" else "KB 21", 10.0, lv03=True)
@@ -731,7 +737,7 @@ def columns_header(seed: int = 9, lang: str = "fr") -> Sample:
         meta.elevation,
         meta.date,
         meta.total_depth,
-        meta.groundwater + ((round(meta.groundwater[0][0] + 0.35, 2), None),),
+        (*meta.groundwater, (round(meta.groundwater[0][0] + 0.35, 2), None)),
     )
     bh = _boundary_column(doc, rng, lang, meta, 5, columns_header=True)
     return Sample(
@@ -848,6 +854,179 @@ def scanned(seed: int = 8, family: Callable[..., Sample] = interval_text, dpi: i
     )
 
 
+_SUB_NOTES = {
+    "de": ("bei {d} m: fester gelagert", "ab {d} m: nass"),
+    "fr": ("à {d} m : plus compact", "{d} m : humide"),
+    "it": ("a {d} m: più compatto", "{d} m: umido"),
+    "en": ("at {d} m: becoming dense", "{d} m: wet"),
+}
+
+
+def _sheet_log(doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth) -> _Borehole:
+    """A log drawn to scale on sheets of 5 m: the value at each sheet's foot is its bottom,
+    not a boundary; a layer crosses the break and the next sheet repeats its text at the
+    top; depth-prefixed notes inside descriptions; boundary values centred on the lines."""
+    sheet = 5.0
+    jitter = [round(rng.uniform(-0.1, 0.1), 2) for _ in range(6)]
+    depths = [0.0] + [
+        round(d + j, 2) for d, j in zip((0.4, 1.6, 3.1, 6.4, 7.8, 9.5), jitter, strict=True)
+    ]
+    mats = rng.sample([m for m in MATERIALS[lang] if ":" not in m], len(depths) - 2)
+    crossing = next(m for m in MATERIALS[lang] if ":" in m)
+    mats.insert(3, crossing)  # 3.1 - 6.4 crosses the foot of sheet 1
+    bh = _Borehole(meta)
+    pens: list[_Pen] = []
+    tops: list[float] = []
+    first = doc.page_count
+    for _ in range(2):
+        doc.new_page(width=A4[0], height=A4[1])
+    for k in range(2):
+        pen = _Pen(doc[first + k])
+        top = _draw_header(pen, meta, lang, 50, 40) + 30
+        pen.hline(45, 470, top)
+        pen.hline(45, 470, A4[1] - 90)
+        pens.append(pen)
+        tops.append(top)
+        _page_footer(pen, k + 1, 2, lang)
+    scale = (A4[1] - 90 - tops[0]) / sheet
+
+    def pos(d: float, k: int) -> float:
+        return tops[k] + (d - k * sheet) * scale
+
+    for k in range(2):  # depth scale ticks (whole metres) on the far left: a distractor
+        for m in range(1, int(sheet)):
+            pens[k].text(52, pos(k * sheet + m, k) - 3, str(int(k * sheet + m)), fs=6)
+    boxes: dict[float, tuple[int, BBox]] = {}
+    for d in depths[1:]:
+        k = 0 if d < sheet else 1
+        y = pos(d, k)
+        pens[k].hline(145, 470, y)
+        boxes[d] = (k + 1, pens[k].text(140, y - 5.5, _fmt(d), align="right"))
+    pens[0].text(140, A4[1] - 95.5, _fmt(sheet), align="right")  # the sheet's bottom
+    notes = _SUB_NOTES[lang]
+    for i, text in enumerate(mats):
+        a, b = depths[i], depths[i + 1]
+        k = 0 if a < sheet else 1
+        pen = pens[k]
+        lines = pen.wrap(text, 280)
+        rect = pen.paragraph(160, pos(a, k) + 3, lines)
+        words = " ".join(lines)
+        if i == 2:  # notes at their own depths inside the layer
+            for share, template in ((0.5, notes[0]), (0.8, notes[1])):
+                at = _fmt(round(a + share * (b - a), 1), 1)
+                note = template.format(d=at)
+                pen.text(160, pos(float(at), k) - 4, note)
+                words += " " + note
+        if a < sheet < b:
+            # the next sheet repeats the layer's text at its top, then goes on with a note
+            pens[1].paragraph(160, tops[1] + 3, lines)
+            at = _fmt(round(sheet + (b - sheet) / 2, 1), 1)
+            note = notes[1].format(d=at)
+            pens[1].text(160, pos(float(at), 1) - 4, note)
+            words += " " + note
+        bh.layers.append(
+            _layer((a, b), words, k + 1, rect, [b_ for b_ in (boxes.get(a), boxes[b]) if b_])
+        )
+    return bh
+
+
+def sheet_log(seed: int = 21, lang: str = "fr") -> Sample:
+    """A log drawn to scale on two sheets (sheet-bottom value, a layer across the break,
+    the break's repeated text, depth-prefixed notes inside descriptions)."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    bh = _sheet_log(doc, rng, lang, _meta(rng, "SC 4", 9.5, gw=False))
+    return Sample(
+        f"sheet_log_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "log to scale on sheets: sheet-bottom values, a layer across the break, sub-notes",
+    )
+
+
+_SURFACE = {
+    "de": "cm Humus",
+    "fr": "cm terre végétale",
+    "it": "cm terreno vegetale",
+    "en": "mm ASPHALT",
+}
+_END = {
+    "de": "Endtiefe {d} m",
+    "fr": "Fin du forage à {d} m",
+    "it": "Fine del sondaggio a {d} m",
+    "en": "End of borehole at {d}m",
+}
+
+
+def _drawn_log(doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth) -> _Borehole:
+    """Boundaries drawn as rules across the descriptions, no depth printed at them: depths
+    read off a whole-metre scale with half-metre ticks; a thin surface layer named by its
+    thickness above the log; the final depth printed under it."""
+    page = doc.new_page(width=A4[0], height=A4[1])
+    pen = _Pen(page)
+    top = _draw_header(pen, meta, lang, 50, 40) + 40
+    total = meta.total_depth or 6.0
+    scale = (A4[1] - 140 - top) / 8.0  # the sheet holds 8 m
+    surface = 0.05 if lang == "en" else round(rng.choice((0.15, 0.2, 0.3)), 2)
+    depths = [0.0, surface, *sorted(round(rng.uniform(0.6, total - 0.6), 2) for _ in range(3))]
+    depths.append(total)
+    while any(b - a < 0.5 for a, b in itertools.pairwise(depths[1:])):
+        depths = [0.0, surface, *sorted(round(rng.uniform(0.6, total - 0.6), 2) for _ in range(3))]
+        depths.append(total)
+    for k in range(17):  # the depth scale: ticks every 0.5 m, labels every metre
+        y = top + 0.5 * k * scale
+        pen.hline(40, 50 if k % 2 else 54, y, 0.4)
+        if k % 2 == 0:
+            pen.text(66, y - 5.5, str(k // 2), align="right")
+    pen.hline(40, 470, top)
+    pen.hline(40, 470, A4[1] - 140)
+    pen.vline(190, top, A4[1] - 140)
+    bh = _Borehole(meta)
+    label = f"{int(surface * (1000 if lang == 'en' else 100))}{' ' if lang != 'en' else ''}"
+    label += _SURFACE[lang]
+    box = pen.text(260, top - 12, label)
+    bh.layers.append(_layer((0.0, surface), label, 1, box, []))
+    mats = rng.sample(MATERIALS[lang], len(depths) - 2)
+    for i, text in enumerate(mats):
+        a, b = depths[i + 1], depths[i + 2]
+        pen.hline(190, 470, top + b * scale)
+        lines = pen.wrap(text, 250)
+        rect = pen.paragraph(200, top + max(a, 0.0) * scale + 4, lines)
+        bh.layers.append(_layer((a, b), " ".join(lines), 1, rect, []))
+    pen.text(220, top + total * scale + 4, _END[lang].format(d=_fmt(total)))
+    return bh
+
+
+def drawn_log(seed: int = 31, lang: str = "de") -> Sample:
+    """Boundaries only drawn, read against the depth scale (no depth printed at them)."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    bh = _drawn_log(doc, rng, lang, _meta(rng, "BS 7", round(rng.uniform(4.5, 7.5), 2), gw=False))
+    return Sample(
+        f"drawn_log_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "boundaries drawn as rules, depths from the scale; surface layer named by its thickness",
+    )
+
+
+def feet_log(seed: int = 41, mark: str = "") -> Sample:
+    """An English boundary-column log in feet: 'Depth [ft]' over the column, or a foot mark
+    after every value ("12.50'"). The truth is in feet, marked ``depth_unit: ft``."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "BH 4", 30.0, gw=False)
+    bh = _boundary_column(doc, rng, "en", meta, 6, unit="ft", mark=mark)
+    truth = bh.to_truth(0)
+    truth["depth_unit"] = "ft"
+    return Sample(
+        f"feet_log_{seed}{'_marked' if mark else ''}",
+        _finish(doc),
+        [truth],
+        "boundary column in feet (heading or foot marks): converted to metres, with a warning",
+    )
+
+
 def all_samples() -> list[Sample]:
     """One sample of every family (a few seconds to build)."""
     return [
@@ -864,7 +1043,9 @@ def all_samples() -> list[Sample]:
         rotated(17, 270, interval_text),
         columns_header(9, "fr"),
         columns_header(19, "de"),
-        scanned(8),
+        sheet_log(21, "fr"),
+        drawn_log(31, "de"),
+        scanned(8),  # last: tests of the text layer take all but the last
     ]
 
 

@@ -26,6 +26,7 @@ def layer_to_benchmark(layer: Layer) -> dict[str, Any]:
         "material_description_rect": layer.description_bbox.as_list(),
         "depth_rects": [box.as_list() for box in layer.depth_bboxes],
         "depth_rects_pages": list(layer.depth_pages) or [layer.page] * len(layer.depth_bboxes),
+        "confidence": _number(layer.confidence),
     }
 
 
@@ -56,6 +57,7 @@ def borehole_to_benchmark(borehole: Borehole) -> dict[str, Any]:
         "layers": [layer_to_benchmark(layer) for layer in borehole.layers],
         "metadata": metadata_to_benchmark(borehole.metadata),
         "groundwater": [groundwater_to_benchmark(g) for g in borehole.groundwater],
+        "confidence": _number(borehole.confidence),
     }
 
 

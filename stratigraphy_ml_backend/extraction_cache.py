@@ -6,6 +6,10 @@ share one run of the engine: the first thread to ask for a document extracts
 it while the others wait on that document's lock, then read the cached result.
 Failures that depend only on the bytes (a corrupt PDF) are cached as well, so
 a broken document is not re-parsed for every page.
+
+A result may cover only some pages of a long document (``pages``: 0-based
+indices); it is cached under the hash and those pages. A whole-document result
+already in the cache serves every page.
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ from stratigraphy.model import DocumentResult
 
 log = logging.getLogger(__name__)
 
-Extractor = Callable[[bytes, str], DocumentResult]
+
+#: The engine: ``(pdf bytes, file name)`` -> result, and ``(bytes, name, pages)`` for the
+#: 0-based pages of a long document (called with ``pages`` only when pages are asked for).
+Extractor = Callable[..., DocumentResult]
 
 
 def content_hash(data: bytes) -> str:
@@ -66,15 +73,23 @@ class ExtractionCache:
             raise item.error
         return item
 
-    def get(self, data: bytes, name: str, key: str | None = None) -> DocumentResult:
+    def get(
+        self,
+        data: bytes,
+        name: str,
+        key: str | None = None,
+        pages: tuple[int, ...] | None = None,
+    ) -> DocumentResult:
         """The engine's result for ``data`` (extracted at most once while cached).
 
-        ``key`` is ``content_hash(data)`` when the caller already has it.
+        ``key`` is ``content_hash(data)`` when the caller already has it; ``pages``
+        (sorted 0-based indices) limits the extraction to those pages.
         Raises what the engine raises; InputDocumentError is cached with the key.
         """
-        key = key or content_hash(data)
+        whole = key or content_hash(data)
+        key = whole if pages is None else f"{whole}:{','.join(map(str, pages))}"
         with self._lock:
-            item = self._lookup(key)
+            item = self._lookup(key) or (self._lookup(whole) if pages is not None else None)
             if item is not None:
                 return self._unwrap(item)
             key_lock = self._key_locks.setdefault(key, threading.Lock())
@@ -87,7 +102,9 @@ class ExtractionCache:
             with self._lock:
                 self.extractions += 1
             try:
-                item = self._extract(data, name)
+                item = (
+                    self._extract(data, name) if pages is None else self._extract(data, name, pages)
+                )
             except InputDocumentError as exc:
                 item = _Failure(exc)
             except BaseException:

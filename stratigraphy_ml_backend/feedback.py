@@ -21,6 +21,7 @@ connection per call: safe across threads and gunicorn workers), so
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -73,6 +74,16 @@ class Comparison:
     text_chars: int = 0  # predicted characters of matched regions
 
 
+def _finite(value: Any) -> bool:
+    """A real, finite number (not a bool, not beyond float range)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def results_to_regions(results: Iterable[Mapping[str, Any]]) -> list[LsRegion]:
     """Group Label Studio result items by id into labelled regions with their text.
 
@@ -88,7 +99,7 @@ def results_to_regions(results: Iterable[Mapping[str, Any]]) -> list[LsRegion]:
         rid, value = item.get("id"), item.get("value")
         if not isinstance(rid, str) or not isinstance(value, Mapping):
             continue
-        if all(isinstance(value.get(k), int | float) for k in ("x", "y", "width", "height")):
+        if all(_finite(value.get(k)) for k in ("x", "y", "width", "height")):
             boxes.setdefault(rid, dict(value))
         for key in ("rectanglelabels", "labels"):
             found = value.get(key)
@@ -270,7 +281,8 @@ class FeedbackStore:
     def annotation(self, project: str, annotation_id: str) -> dict[str, Any] | None:
         with self._connect() as conn:
             row = conn.execute(
-                "SELECT task_id, result, comparison FROM annotations WHERE project=? AND annotation_id=?",
+                "SELECT task_id, result, comparison FROM annotations"
+                " WHERE project=? AND annotation_id=?",
                 (project, annotation_id),
             ).fetchone()
         if row is None:

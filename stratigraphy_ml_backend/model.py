@@ -17,13 +17,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from label_studio_ml.errors import BackendError, BadRequest, NotFound
+import fitz
+
+from label_studio_ml import deadline
+from label_studio_ml.errors import BackendError, BadRequest, NotFound, RetryableError
 from label_studio_ml.model import LabelStudioMLBase
 from label_studio_ml.response import ModelResponse, PredictionValue
 from label_studio_ml.state import project_key
@@ -34,6 +36,7 @@ from stratigraphy_ml_backend.extraction_cache import content_hash
 from stratigraphy_ml_backend.feedback import compare, results_to_regions
 from stratigraphy_ml_backend.imaging import displayed_size
 from stratigraphy_ml_backend.overlay import draw_results
+from stratigraphy_ml_backend.prediction import page_results
 from stratigraphy_ml_backend.services import Services
 from stratigraphy_ml_backend.settings import engine_version
 
@@ -81,23 +84,29 @@ def config_names(label_config: str | None, interface: Any) -> tuple[ls_format.Co
     except ValueError:
         text = None
     control = interface.get_control(label)
-    relation: str | None = None
-    if label_config:
-        try:
-            root = ET.fromstring(label_config)
-            values = [el.get("value") for el in root.iter() if el.tag.lower() == "relation"]
-            if ls_format.RELATION_LABEL in values:
-                relation = ls_format.RELATION_LABEL
-        except ET.ParseError:
-            pass
+    # Relations are sent without a label even when the config offers one: Label Studio
+    # draws a relation's label as a tag over the page, the arrow alone says enough.
     names = ls_format.ConfigNames(
-        label=label,
-        text=text,
-        image=image,
-        relation=relation,
-        labels=frozenset(control.labels) or defaults.labels,
+        label=label, text=text, image=image, labels=frozenset(control.labels) or defaults.labels
     )
     return names, value_key
+
+
+def page_window(pdf: bytes, page_index: int, whole_up_to: int) -> tuple[int, ...] | None:
+    """The 0-based pages to extract for ``page_index``: None (all) for a short document,
+    else the page and its neighbours (a layer may continue from or onto them).
+
+    Only the page count is read here (PyMuPDF opens a document lazily); a document
+    that cannot be opened gives None so the engine reports the error.
+    """
+    try:
+        with fitz.open(stream=pdf, filetype="pdf") as doc:
+            count = doc.page_count
+    except Exception:
+        return None
+    if count <= whole_up_to:
+        return None
+    return tuple(i for i in (page_index - 1, page_index, page_index + 1) if 0 <= i < count)
 
 
 class StratigraphyModel(LabelStudioMLBase):
@@ -142,10 +151,13 @@ class StratigraphyModel(LabelStudioMLBase):
         recorded: list[tuple[str, list[dict[str, Any]]]] = []
         pdfs: dict[str, tuple[bytes, str, str]] = {}  # one read per PDF per batch
         for task in tasks:
+            deadline.check()  # past the deadline: the SDK answers so LS re-sends one by one
             task_id = task.get("id") if isinstance(task, Mapping) else None
             started = time.perf_counter()
             try:
                 page = self.predict_task(task, names, value_key, pdfs)
+            except RetryableError:
+                raise  # storage unreachable, deadline: the request fails with 503, LS retries
             except BackendError as exc:
                 log.error(
                     "task %s: no prediction: %s%s",
@@ -206,7 +218,8 @@ class StratigraphyModel(LabelStudioMLBase):
             name = f"{ref.name}.pdf" if ref.name else fetched.name
             pdfs[ref.pdf] = (fetched.data, content_hash(fetched.data), name)
         data, doc_hash, name = pdfs[ref.pdf]
-        doc = services.extractions.get(data, name, doc_hash)
+        window = page_window(data, ref.page_index, services.settings.whole_document_pages)
+        doc = services.extractions.get(data, name, doc_hash, window)
         page = ref.page_index + 1
         try:
             info = ls_format.page_info(doc, page)
@@ -221,13 +234,14 @@ class StratigraphyModel(LabelStudioMLBase):
             size = ls_format.ImageSize(
                 max(1, round(w * 72 / POINTS_PER_INCH)), max(1, round(h * 72 / POINTS_PER_INCH))
             )
-        regions = ls_format.page_regions(doc, page, doc_hash, services.settings.engine_version)
-        result = ls_format.regions_to_results(regions, info, size, names)
+        page_out = page_results(
+            doc, info, doc_hash, services.settings.engine_version, size, names, image
+        )
         if services.settings.debug_overlay_dir is not None and image is not None:
             self._write_overlay(
-                services.settings.debug_overlay_dir, name, ref.page_index, image, result
+                services.settings.debug_overlay_dir, name, ref.page_index, image, page_out.result
             )
-        return PagePrediction(result, ls_format.page_score(doc, page), ref.pdf)
+        return PagePrediction(page_out.result, page_out.score, ref.pdf)
 
     @staticmethod
     def _write_overlay(
@@ -290,7 +304,8 @@ class StratigraphyModel(LabelStudioMLBase):
                 annotation_id,
             )
             return False
-        result = [r for r in annotation.get("result") or [] if isinstance(r, dict)]
+        raw = annotation.get("result")
+        result = [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
         feedback = self.resources.feedback
         predicted = feedback.prediction(project, task_id)
         if predicted is None and task_id in tasks:

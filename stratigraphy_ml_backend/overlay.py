@@ -25,7 +25,7 @@ COLOURS = {
 def result_pixel_boxes(
     results: Iterable[Mapping[str, Any]], width: int, height: int
 ) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """``(label, (x0, y0, x1, y1))`` in pixels of a ``width`` x ``height`` image per labelled box."""
+    """``(label, (x0, y0, x1, y1))`` in pixels of a ``width`` x ``height`` image, per box."""
     boxes = []
     for item in results:
         value = item.get("value")

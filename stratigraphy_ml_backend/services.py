@@ -28,8 +28,8 @@ def engine_extractor(settings: EngineSettings | None = None) -> Extractor:
     """The real engine: ``stratigraphy.extract.extract_document`` with ``settings``."""
     from stratigraphy.extract import extract_document  # heavy imports (OpenCV) once, lazily
 
-    def extract(data: bytes, name: str) -> DocumentResult:
-        return extract_document(data, name=name, settings=settings)
+    def extract(data: bytes, name: str, pages: tuple[int, ...] | None = None) -> DocumentResult:
+        return extract_document(data, name=name, settings=settings, pages=pages)
 
     return extract
 

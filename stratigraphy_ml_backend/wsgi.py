@@ -1,4 +1,4 @@
-"""WSGI entry point: ``gunicorn --bind :9090 --workers 1 --threads 8 stratigraphy_ml_backend.wsgi:app``.
+"""WSGI entry point: ``gunicorn -c gunicorn.conf.py --bind :9090 stratigraphy_ml_backend.wsgi:app``.
 
 The app and its process-level services (storage, resolver, engine-result
 cache, feedback store) are built once, at import, from the environment.

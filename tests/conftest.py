@@ -21,7 +21,7 @@ if str(REPO_ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "tests"))
 
 from s3_helpers import DUMMY_ENV, s3_test_client  # noqa: E402
-from s3_helpers import s3_settings as _s3_settings
+from s3_helpers import s3_settings as _s3_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -4,25 +4,33 @@ Docker cannot run on the development machines, so this checks statically what
 `docker compose up` depends on: commands name real modules and CLI options,
 ports match the code's defaults, every variable handed to our services is read
 by the code and documented, bind mounts exist, healthchecks are there, and the
-image has Tesseract's languages and runs as a non-root user.
+image has Tesseract's languages and runs as a non-root user. `docker-compose config`
+(1.29, installed by `make test`; required under CI) and `docker compose config` (v2, when
+there) must accept the file and substitute every variable.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
+import subprocess
 from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
+from missing_parts import missing_part
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("label_studio_ml", "stratigraphy", "stratigraphy_ml_backend", "text_extractor")
 BACKEND_PORTS = {"stratigraphy_ml_backend.wsgi:app": 9090, "text_extractor.wsgi:app": 9095}
 # read by boto3's credential chain, not by our code
 BOTO3_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
-ONE_SHOT = {"minio-init"}
+ONE_SHOT = {"minio-init", "label-studio-setup"}
+_VOLUME = re.compile(r"(\$\{[^}]*\}|[^:]+):([^:]+)(?::(?:ro|rw))?")  # source:target[:mode]
+_DEFAULTED = re.compile(r"\$\{([A-Z][A-Z0-9_]*):?-([^}]*)\}")
 
 
 @cache
@@ -81,6 +89,9 @@ def test_our_services_run_real_entry_points() -> None:
             assert cmd[:3] == ["python", "-m", "stratigraphy_ml_backend"], cmd
             args = build_parser().parse_args(cmd[3:])  # exits (fails) on unknown options
             assert callable(args.func)
+            if name in ONE_SHOT:
+                assert svc["restart"] == "no", f"{name} runs once"
+                continue
             hc = svc["healthcheck"]["test"]
             assert build_parser().parse_args(hc[hc.index("stratigraphy_ml_backend") + 1 :])
     assert seen == set(BACKEND_PORTS), "both backends must be served"
@@ -133,7 +144,7 @@ def test_volumes_and_dependencies_exist() -> None:
     declared = set(compose().get("volumes") or {})
     for name, svc in services().items():
         for volume in svc.get("volumes", []):
-            source = volume.split(":", 1)[0]
+            source = _DEFAULTED.sub(lambda m: m.group(2), volume).split(":", 1)[0]
             if source.startswith((".", "/")):
                 assert source.startswith("./"), f"{name}: bind mount {source} leaves the repo"
                 assert ".." not in Path(source).parts, f"{name}: {source} leaves the repo"
@@ -156,3 +167,105 @@ def test_dockerfile_has_tesseract_languages_and_runs_as_non_root() -> None:
         if copied not in ("pyproject.toml",):
             assert (REPO / copied).exists(), f"Dockerfile copies missing {copied}"
     assert "EXPOSE 9090 9095" in text
+
+
+def test_no_nested_defaults() -> None:
+    """``${A:-${B}}`` reaches the containers literally under docker-compose 1.29."""
+    text = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
+    nested = re.findall(r"\$\{[^}]*\$\{", text)
+    assert not nested, f"nested defaults: {nested}"
+
+
+def test_setup_service_waits_for_the_parts_and_ingest_waits_for_it() -> None:
+    setup = services()["label-studio-setup"]
+    assert command(setup)[3] == "setup-label-studio"
+    for dep in ("label-studio", "stratigraphy-ml-backend", "text-extractor"):
+        assert setup["depends_on"][dep]["condition"] == "service_healthy"
+    env = setup["environment"]
+    assert env["STRATIGRAPHY_BACKEND_URL"] == "http://stratigraphy-ml-backend:9090"
+    assert env["TEXT_EXTRACTOR_URL"] == "http://text-extractor:9095"
+    assert (REPO / env["LABEL_CONFIG"].removeprefix("/app/")).is_file()
+    ls = services()["label-studio"]["environment"]
+    for key in ("LABEL_STUDIO_USERNAME", "LABEL_STUDIO_PASSWORD", "LABEL_STUDIO_USER_TOKEN"):
+        assert env[key] == ls[key], f"{key}: the setup must log in as the user LS creates"
+    for name in ("ingest-watch", "ingest-worker"):
+        deps = services()[name]["depends_on"]
+        assert deps["label-studio-setup"]["condition"] == "service_completed_successfully"
+        assert (
+            services()[name]["environment"]["LABEL_STUDIO_PROJECT_TITLE"]
+            == (env["LABEL_STUDIO_PROJECT_TITLE"])
+        )
+
+
+def test_mounted_folder_is_the_same_for_label_studio_and_our_services() -> None:
+    ls = services()["label-studio"]
+    root = ls["environment"]["LOCAL_FILES_DOCUMENT_ROOT"]
+    assert ls["environment"]["LOCAL_FILES_SERVING_ENABLED"] == "true"
+
+    def mount(svc: dict) -> str:
+        parts = [_VOLUME.fullmatch(v) for v in svc.get("volumes", [])]
+        found = [m.group(1) for m in parts if m is not None and m.group(2) == root]
+        assert len(found) == 1, svc.get("volumes")
+        return found[0]
+
+    source = mount(ls)
+    assert source.startswith("${LOCAL_DATA_DIR:-")
+    for name, svc in our_services().items():
+        assert mount(svc) == source, name
+        assert svc["environment"]["DATA_DIR"] == root, name
+        assert svc["environment"]["STORAGE"] == "${STORAGE:-s3}", name
+
+
+def _render(cmd: list[str], **env: str) -> dict:
+    result = subprocess.run(
+        [*cmd, "config"],
+        cwd=REPO,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("STORAGE", "LOCAL_DATA_DIR")},
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "${" not in result.stdout.replace("$${", ""), "a variable was not substituted"
+    return yaml.safe_load(result.stdout)
+
+
+def _compose_commands() -> list[list[str]]:
+    found = []
+    if shutil.which("docker-compose"):
+        found.append(["docker-compose"])
+    docker = shutil.which("docker")
+    if (
+        docker
+        and subprocess.run(
+            [docker, "compose", "version"], capture_output=True, timeout=30
+        ).returncode
+        == 0
+    ):
+        found.append([docker, "compose"])
+    return found
+
+
+def test_docker_compose_config_renders_both_storages() -> None:
+    commands = _compose_commands()
+    if not commands:
+        missing_part("docker-compose is not installed (apt-get install docker-compose)")
+    for cmd in commands:
+        default = _render(cmd)["services"]
+        env = default["ingest-watch"]["environment"]
+        assert env["STORAGE"] == "s3"
+        assert (
+            env["LABEL_STUDIO_ACCESS_TOKEN"]
+            == (default["label-studio"]["environment"]["LABEL_STUDIO_USER_TOKEN"])
+        )
+        local = _render(cmd, STORAGE="local", LOCAL_DATA_DIR="/srv/boreholes")["services"]
+        for name in ("stratigraphy-ml-backend", "ingest-watch", "label-studio-setup"):
+            assert local[name]["environment"]["STORAGE"] == "local"
+        volumes = local["label-studio"]["volumes"]
+        text = " ".join(
+            v if isinstance(v, str) else f"{v.get('source')}:{v.get('target')}" for v in volumes
+        )
+        assert "/srv/boreholes" in text

@@ -21,16 +21,19 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from label_studio_ml import deadline
 from label_studio_ml.errors import (
     BackendError,
     BadRequest,
     ConfigError,
     InputDocumentError,
     NotFound,
+    RetryableError,
 )
 from label_studio_ml.model import LabelStudioMLBase
 from label_studio_ml.storage.pages import PageRef, locate_page
 from stratigraphy.pdf.reader import open_pdf
+from stratigraphy.transcription import DEPTH_INTERVAL, label_key
 from text_extractor.labels import apply_label, is_numeric_label
 from text_extractor.ocr import ocr_gray, to_gray
 from text_extractor.pdf_text import PageWords, read_page_words
@@ -103,12 +106,15 @@ class TextExtractorModel(LabelStudioMLBase):
         interactive = isinstance(context, dict) and bool(context.get("result"))
         out: list[Any] = []
         for task in tasks:
+            deadline.check()
             try:
                 if interactive:
                     results = context["result"]  # type: ignore[index]
                     out.append(self._interactive(task, results, tags))
                 else:
                     out.append(self._preannotate(task, tags))
+            except RetryableError:
+                raise  # a passing fault fails the request (503 + Retry-After)
             except BackendError as exc:  # one task's failure does not sink the batch
                 out.append(exc)
         return out
@@ -136,7 +142,15 @@ class TextExtractorModel(LabelStudioMLBase):
         if is_numeric_label(label):
             settings = replace(settings, ocr_languages=settings.ocr_numeric_languages)
         words = self._page_words(page, task_id) if page is not None else None
-        found = transcribe(region, settings, page=words, gray=gray, context=context)
+        found = transcribe(
+            region,
+            settings,
+            page=words,
+            gray=gray,
+            readings=self._services.readings,
+            depth_numbers=label_key(label) == label_key(DEPTH_INTERVAL),
+            context=context,
+        )
         text = apply_label(label, found.text)
         log.info(
             "task %s: %d characters from %s%s", task_id, len(text), found.source.value, context
@@ -271,10 +285,15 @@ def decode_image(data: bytes, settings: TextExtractorSettings) -> PageImage:
     """Bytes of a PNG/JPEG/TIFF -> grayscale array with EXIF orientation applied."""
     try:
         with Image.open(io.BytesIO(data)) as raw:
+            # only the header is read so far: refuse before decoding (memory is bounded)
             if raw.width * raw.height > settings.max_image_pixels:
                 raise InputDocumentError(
-                    "the image is too large", detail=f"{raw.width} x {raw.height} pixels"
+                    "the image is too large",
+                    detail=f"{raw.width} x {raw.height} pixels, more than "
+                    f"MAX_IMAGE_PIXELS={settings.max_image_pixels}",
                 )
+            if raw.format == "JPEG":
+                raw.draft("L", raw.size)  # decode straight to gray: a third of the memory
             image = ImageOps.exif_transpose(raw)
             gray = to_gray(image)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:

@@ -100,7 +100,7 @@ def region_polygon(page: PageWords, region: Region) -> list[tuple[float, float]]
     width, height = page.width, page.height
     dw, dh = rotated_size(width, height, page.rotation)
     corners: list[tuple[float, float]] = []
-    for px, py in region.pixel_corners(int(round(dw * 1000)), int(round(dh * 1000))):
+    for px, py in region.pixel_corners(round(dw * 1000), round(dh * 1000)):
         pct_x, pct_y = px / (dw * 1000) * 100, py / (dh * 1000) * 100
         box = percent_to_pdf_bbox(pct_x, pct_y, 0.0, 0.0, width, height, page.rotation)
         corners.append((box.x0, box.y0))

@@ -23,6 +23,7 @@ from label_studio_ml.storage.resolver import UrlResolver
 from label_studio_ml.storage.settings import StorageSettings
 from stratigraphy.ocr.tesseract import TesseractProbe, probe
 from text_extractor.cleanup import lexicon
+from text_extractor.page_ocr import ReadingCache
 from text_extractor.settings import TextExtractorSettings
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ class Services:
     """Settings, storage, resolver, Tesseract probe and the caches.
 
     ``images``: decoded page images by URL; ``pdfs``: PDF bytes by reference;
-    ``page_words``: text-layer words by (PDF, page).
+    ``page_words``: text-layer words by (PDF, page); ``readings``: OCR readings of page
+    images (words with boxes and confidences) for the boxes that follow on a page.
     """
 
     settings: TextExtractorSettings
@@ -74,6 +76,7 @@ class Services:
     images: LruCache[object] = field(default_factory=lambda: LruCache(4))
     pdfs: LruCache[bytes | None] = field(default_factory=lambda: LruCache(4))
     page_words: LruCache[object] = field(default_factory=lambda: LruCache(16))
+    readings: ReadingCache = field(default_factory=ReadingCache)
 
     @classmethod
     def build(cls, settings: TextExtractorSettings, storage_settings: StorageSettings) -> Services:
@@ -94,6 +97,7 @@ class Services:
             storage=storage,
             resolver=UrlResolver(storage_settings, storage),
             tesseract=tesseract,
+            readings=ReadingCache(settings.ocr_pages_cached),
         )
         log.info(
             "text extractor ready: storage %s, tesseract %s, OCR languages %s",

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from label_studio_ml.envvars import env_bool, env_float, env_str
+from label_studio_ml.envvars import env_bool, env_float, env_int, env_str
 from label_studio_ml.errors import ConfigError
 
 DEFAULT_OCR_LANGUAGES = "deu+fra+ita+eng"
@@ -26,7 +26,9 @@ class TextExtractorSettings:
     plausible text wins. ``ocr_numeric_languages``: the model used for boxes
     labelled with numbers (depths, coordinates, elevation), where the German
     model misreads some digits (``3,5`` as ``3,9``). ``ocr_repair``: dictionary-aware
-    repair of OCR confusions.
+    repair of OCR confusions. ``ocr_region_psm``: Tesseract page segmentation for the
+    region read around a box (11: sparse text, words wherever they are);
+    ``ocr_pages_cached``: page images whose OCR readings are kept per worker.
     """
 
     ocr_languages: str = DEFAULT_OCR_LANGUAGES
@@ -39,7 +41,9 @@ class TextExtractorSettings:
     text_layer_min_quality: float = 0.97
     text_layer_min_known: float = 0.5
     use_text_layer: bool = True
-    max_image_pixels: int = 120_000_000
+    max_image_pixels: int = 60_000_000  # MAX_IMAGE_PIXELS: A4 at 600 dpi is 35 MP
+    ocr_region_psm: int = 11
+    ocr_pages_cached: int = 16
 
     def __post_init__(self) -> None:
         for name, value in (
@@ -59,6 +63,10 @@ class TextExtractorSettings:
             raise ConfigError(
                 "OCR_CROP_PAD must be between 0 and 0.05 (fraction of the page width)"
             )
+        if self.ocr_region_psm not in (3, 4, 6, 11, 12):
+            raise ConfigError("OCR_REGION_PSM must be one of 3, 4, 6, 11, 12")
+        if not 0 <= self.ocr_pages_cached <= 1000:
+            raise ConfigError("OCR_PAGES_CACHED must be between 0 and 1000")
         if not 0 <= self.text_layer_min_quality <= 1:
             raise ConfigError("TEXT_LAYER_MIN_QUALITY must be between 0 and 1")
         if not 0 <= self.text_layer_min_known <= 1:
@@ -84,4 +92,9 @@ class TextExtractorSettings:
             ),
             text_layer_min_known=env_float(env, "TEXT_LAYER_MIN_KNOWN", d.text_layer_min_known),
             use_text_layer=env_bool(env, "USE_TEXT_LAYER", d.use_text_layer),
+            max_image_pixels=env_int(
+                env, "MAX_IMAGE_PIXELS", d.max_image_pixels, low=1_000_000, high=500_000_000
+            ),
+            ocr_region_psm=env_int(env, "OCR_REGION_PSM", d.ocr_region_psm, low=0, high=13),
+            ocr_pages_cached=env_int(env, "OCR_PAGES_CACHED", d.ocr_pages_cached, low=1, high=256),
         )

@@ -16,6 +16,17 @@ from urllib.parse import unquote
 
 from label_studio_ml.errors import BadRequest, ForbiddenPath
 
+#: Longest key accepted, in UTF-8 bytes (S3's own limit). Checked before anything else,
+#: so the cost of every later check and path lookup is bounded.
+MAX_KEY_BYTES = 1024
+_SHOWN_KEY_CHARS = 120
+
+
+def show_key(key: str) -> str:
+    """``key`` quoted for messages and logs: control characters escaped, long keys cut."""
+    text = key if len(key) <= _SHOWN_KEY_CHARS else f"{key[:_SHOWN_KEY_CHARS]}..."
+    return ascii(text) if not text.isprintable() else repr(text)
+
 
 @runtime_checkable
 class Storage(Protocol):
@@ -51,7 +62,9 @@ def clean_key(key: str, *, allow_empty: bool = False) -> str:
 
     Refused with :class:`ForbiddenPath`: absolute paths, drive letters, ``..`` or
     ``.`` segments (also when percent-encoded, e.g. ``%2e%2e``), backslashes and
-    NUL bytes. Empty segments (``a//b``) are refused with :class:`BadRequest`.
+    NUL bytes. Empty segments (``a//b``) and keys longer than :data:`MAX_KEY_BYTES`
+    are refused with :class:`BadRequest`, and so is a key that is not valid
+    Unicode (lone surrogates). The check is linear in the key's length.
     A trailing '/' is kept only when ``allow_empty`` (used for list prefixes).
     """
     if not isinstance(key, str):
@@ -60,17 +73,25 @@ def clean_key(key: str, *, allow_empty: bool = False) -> str:
         if allow_empty:
             return ""
         raise BadRequest("storage key is empty")
+    if len(key) > MAX_KEY_BYTES or len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+        raise BadRequest(f"storage key is longer than {MAX_KEY_BYTES} bytes: {show_key(key)}")
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest(f"storage key {show_key(key)} is not valid Unicode") from None
     if "\x00" in key or "\\" in key:
-        raise ForbiddenPath(f"storage key {key!r} contains a backslash or NUL byte")
+        raise ForbiddenPath(f"storage key {show_key(key)} contains a backslash or NUL byte")
     if key.startswith("/") or (len(key) >= 2 and key[1] == ":" and key[0].isalpha()):
-        raise ForbiddenPath(f"storage key {key!r} is absolute; keys are relative to the root")
+        raise ForbiddenPath(
+            f"storage key {show_key(key)} is absolute; keys are relative to the root"
+        )
     body = key[:-1] if (allow_empty and key.endswith("/")) else key
     for segment in body.split("/"):
         if segment == "":
-            raise BadRequest(f"storage key {key!r} has an empty path segment")
+            raise BadRequest(f"storage key {show_key(key)} has an empty path segment")
         decoded = _fully_unquote(segment)
         if decoded in (".", "..") or "/" in decoded or "\\" in decoded or "\x00" in decoded:
-            raise ForbiddenPath(f"storage key {key!r} tries to leave the storage root")
+            raise ForbiddenPath(f"storage key {show_key(key)} tries to leave the storage root")
     return key
 
 

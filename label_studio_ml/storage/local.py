@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from label_studio_ml.errors import ForbiddenPath, NotFound, StorageError
-from label_studio_ml.storage.base import clean_key
+from label_studio_ml.storage.base import clean_key, show_key
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def safe_join(root: Path, key: str) -> Path:
     resolved_root = root.resolve()
     candidate = (resolved_root / key).resolve(strict=False)
     if not candidate.is_relative_to(resolved_root):
-        raise ForbiddenPath(f"key {key!r} resolves outside the storage root")
+        raise ForbiddenPath(f"key {show_key(key)} resolves outside the storage root")
     return candidate
 
 
@@ -50,9 +50,11 @@ class LocalStorage:
         try:
             return path.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            raise NotFound(f"no file {key!r} in local storage") from None
+            raise NotFound(f"no file {show_key(key)} in local storage") from None
         except OSError as exc:
-            raise StorageError(f"cannot read {key!r} from local storage: {exc.strerror}") from exc
+            raise StorageError(
+                f"cannot read {show_key(key)} from local storage: {exc.strerror}"
+            ) from exc
 
     def write_bytes(self, key: str, data: bytes, content_type: str | None = None) -> None:
         path = self.path_for(key)
@@ -72,7 +74,9 @@ class LocalStorage:
                 Path(tmp_name).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise StorageError(f"cannot write {key!r} to local storage: {exc.strerror}") from exc
+            raise StorageError(
+                f"cannot write {show_key(key)} to local storage: {exc.strerror}"
+            ) from exc
         log.debug("wrote %s (%d bytes)", self.uri(key), len(data))
 
     def exists(self, key: str) -> bool:
@@ -110,5 +114,5 @@ class LocalStorage:
     def local_path(self, key: str) -> Iterator[Path]:
         path = self.path_for(key)
         if not path.is_file():
-            raise NotFound(f"no file {key!r} in local storage")
+            raise NotFound(f"no file {show_key(key)} in local storage")
         yield path

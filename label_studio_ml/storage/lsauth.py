@@ -24,7 +24,8 @@ from typing import Any
 
 import requests
 
-from label_studio_ml.errors import StorageError
+from label_studio_ml import deadline
+from label_studio_ml.errors import StorageError, TransientStorageError
 
 log = logging.getLogger(__name__)
 
@@ -115,16 +116,16 @@ class LabelStudioAuth:
             response = self._session.post(
                 url,
                 json={"refresh": self._api_key},
-                timeout=self._timeout,
+                timeout=deadline.time_left(self._timeout),
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            raise StorageError(
+            raise TransientStorageError(
                 f"cannot reach Label Studio at {self.base_url} to refresh the personal access "
                 f"token: {type(exc).__name__}"
             ) from None
         if response.status_code != 200:
-            raise StorageError(
+            raise TransientStorageError(
                 f"Label Studio refused the personal access token in LABEL_STUDIO_API_KEY "
                 f"(HTTP {response.status_code} from /api/token/refresh/); create a new token "
                 "in Label Studio under Account & Settings"

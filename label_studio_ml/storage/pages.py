@@ -18,12 +18,17 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from label_studio_ml.errors import BadRequest
+from label_studio_ml.storage.base import show_key
+from label_studio_ml.storage.urls import MAX_URL_LENGTH
 
 _PAGE_IMAGE = re.compile(
-    r"(?P<before>^|.*/)png/(?P<project>[^/]+)/(?P<name>[^/]+)_(?P<page>\d+)\.png$",
+    r"(?P<before>^|.*/)png/(?P<project>[^/]+)/(?P<name>[^/]+)_(?P<page>[0-9]+)\.png$",
     re.IGNORECASE,
 )
-_PAGE_SUFFIX = re.compile(r"_(\d+)\.[A-Za-z0-9]+$")
+_PAGE_SUFFIX = re.compile(r"_([0-9]+)\.[A-Za-z0-9]+$")
+#: Largest 0-based page index accepted (no real log has a million pages).
+MAX_PAGE_INDEX = 999_999
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
 LOCAL_FILES_PATH = "/data/local-files/"
 
 
@@ -46,7 +51,7 @@ class PageRef:
 def _check_part(label: str, value: str) -> str:
     value = str(value)
     if not value or "/" in value or "\\" in value or value in (".", "..") or "\x00" in value:
-        raise BadRequest(f"{label} {value!r} cannot be used in a storage key")
+        raise BadRequest(f"{label} {show_key(value)} cannot be used in a storage key")
     return value
 
 
@@ -72,8 +77,11 @@ def locate_page(task_data: dict[str, Any], image_key: str = "image") -> PageRef:
     if image is not None and not isinstance(image, str):
         raise BadRequest(f"task data field {image_key!r} must be a string URL or key")
     image = image or None
-
     pdf = task_data.get("pdf")
+    for value in (image, pdf):
+        if isinstance(value, str) and len(value) > MAX_URL_LENGTH:
+            raise BadRequest(f"file reference is longer than {MAX_URL_LENGTH} characters")
+
     if pdf not in (None, ""):
         return _explicit_ref(task_data, pdf, image)
 
@@ -85,11 +93,11 @@ def locate_page(task_data: dict[str, Any], image_key: str = "image") -> PageRef:
     split = _split_image(image)
     if split is None:
         raise BadRequest(
-            f"cannot find the PDF for image {image!r}: expected a path ending in "
+            f"cannot find the PDF for image {show_key(image)}: expected a path ending in "
             "png/<project>/<name>_<page>.png, or task data fields 'pdf' and 'page'"
         )
-    path, match, rebuild = split
-    project, name, page = match["project"], match["name"], int(match["page"])
+    _path, match, rebuild = split
+    project, name, page = match["project"], match["name"], page_number(match["page"])
     pdf_path = f"{match['before']}{pdf_key(project, name)}"
     return PageRef(
         image_url=image, pdf=rebuild(pdf_path), page_index=page, project=project, name=name
@@ -104,7 +112,7 @@ def _explicit_ref(task_data: dict[str, Any], pdf: Any, image: str | None) -> Pag
         suffix = _PAGE_SUFFIX.search(_path_of(image)) if image else None
         if suffix is None:
             raise BadRequest("task data names a 'pdf' but no 'page' (0-based page index)")
-        page_index = int(suffix.group(1))
+        page_index = page_number(suffix.group(1))
     else:
         page_index = _parse_page(page)
     name, project = None, None
@@ -118,19 +126,37 @@ def _explicit_ref(task_data: dict[str, Any], pdf: Any, image: str | None) -> Pag
     return PageRef(image_url=image, pdf=pdf, page_index=page_index, project=project, name=name)
 
 
+def page_number(text: str) -> int:
+    """A 0-based page index written in ASCII digits, at most :data:`MAX_PAGE_INDEX`.
+
+    ``str.isdigit`` and the ``\\d`` of ``re`` also accept '²' or Arabic-Indic digits,
+    which ``int()`` then refuses or reads; only 0-9 are page numbers here.
+    """
+    if not _ASCII_NUMBER.fullmatch(text) or int(text) > MAX_PAGE_INDEX:
+        shown = text if len(text) <= 20 else f"{text[:20]}..."
+        raise BadRequest(
+            f"page number {shown!a} is not a 0-based integer from 0 to {MAX_PAGE_INDEX}"
+        )
+    return int(text)
+
+
 def _parse_page(page: Any) -> int:
     if isinstance(page, bool):
         raise BadRequest("task data field 'page' must be a 0-based integer, got a boolean")
     if isinstance(page, int):
         value = page
-    elif isinstance(page, float) and page.is_integer():
+    elif isinstance(page, float) and page.is_integer() and abs(page) <= MAX_PAGE_INDEX:
         value = int(page)
-    elif isinstance(page, str) and page.strip().isdigit():
-        value = int(page.strip())
+    elif isinstance(page, str):
+        value = page_number(page.strip())
     else:
-        raise BadRequest(f"task data field 'page' must be a 0-based integer, got {page!r}")
+        raise BadRequest(
+            f"task data field 'page' must be a 0-based integer, got {type(page).__name__}"
+        )
     if value < 0:
-        raise BadRequest(f"task data field 'page' must be 0 or more, got {value}")
+        raise BadRequest("task data field 'page' must be 0 or more")
+    if value > MAX_PAGE_INDEX:
+        raise BadRequest(f"task data field 'page' must be at most {MAX_PAGE_INDEX}")
     return value
 
 

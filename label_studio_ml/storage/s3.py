@@ -21,7 +21,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from label_studio_ml.errors import NotFound, StorageError
+from label_studio_ml.errors import NotFound, StorageError, TransientStorageError
 from label_studio_ml.storage.base import clean_key, join_key
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,23 @@ def is_not_found(exc: BaseException) -> bool:
     return err.get("Code") in _NOT_FOUND_CODES or status == 404
 
 
+def is_transient(exc: BaseException) -> bool:
+    """True for faults that may pass: no connection, time-outs, 5xx, throttling, refusals."""
+    if isinstance(exc, BotoCoreError):
+        return True
+    if not isinstance(exc, ClientError):
+        return False
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    return status >= 500 or status in (401, 403, 429) or "Throttl" in code or code == "SlowDown"
+
+
+def storage_error(message: str, exc: BaseException) -> StorageError:
+    """A :class:`TransientStorageError` or a :class:`StorageError` for a botocore fault."""
+    kind = TransientStorageError if is_transient(exc) else StorageError
+    return kind(f"{message}: {describe_client_error(exc)}")
+
+
 def read_object(client: Any, bucket: str, key: str) -> bytes:
     """GET one object; NotFound for a missing key/bucket, StorageError otherwise."""
     try:
@@ -79,9 +96,7 @@ def read_object(client: Any, bucket: str, key: str) -> bytes:
     except (ClientError, BotoCoreError) as exc:
         if is_not_found(exc):
             raise NotFound(f"no object s3://{bucket}/{key}") from None
-        raise StorageError(
-            f"S3 read of s3://{bucket}/{key} failed: {describe_client_error(exc)}"
-        ) from None
+        raise storage_error(f"S3 read of s3://{bucket}/{key} failed", exc) from None
 
 
 class S3Storage:
@@ -131,9 +146,7 @@ class S3Storage:
         except (ClientError, BotoCoreError) as exc:
             if is_not_found(exc):
                 return False
-            raise StorageError(
-                f"S3 lookup of s3://{self.bucket}/{full} failed: {describe_client_error(exc)}"
-            ) from None
+            raise storage_error(f"S3 lookup of s3://{self.bucket}/{full} failed", exc) from None
 
     def list(self, prefix: str = "") -> Iterator[str]:
         clean_key(prefix, allow_empty=True)

@@ -10,6 +10,7 @@ Studio token, which is kept out of ``repr()``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,8 @@ class StorageSettings:
     local_files_document_root: Path | None = None
     download_max_bytes: int = DEFAULT_DOWNLOAD_MAX_BYTES
     download_timeout: float = DEFAULT_DOWNLOAD_TIMEOUT
+    #: hosts besides Label Studio's and the S3 endpoint that http(s) task URLs may name
+    allowed_fetch_hosts: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.storage not in STORAGE_KINDS:
@@ -65,6 +68,9 @@ class StorageSettings:
             raise ConfigError("DOWNLOAD_MAX_BYTES must be a positive number of bytes")
         if self.download_timeout <= 0:
             raise ConfigError("DOWNLOAD_TIMEOUT must be a positive number of seconds")
+        object.__setattr__(
+            self, "allowed_fetch_hosts", frozenset(_check_host(h) for h in self.allowed_fetch_hosts)
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> StorageSettings:
@@ -88,7 +94,34 @@ class StorageSettings:
             ),
             download_max_bytes=env_int(environ, "DOWNLOAD_MAX_BYTES", DEFAULT_DOWNLOAD_MAX_BYTES),
             download_timeout=env_float(environ, "DOWNLOAD_TIMEOUT", DEFAULT_DOWNLOAD_TIMEOUT),
+            allowed_fetch_hosts=frozenset(
+                h for h in re.split(r"[,\s]+", get("ALLOWED_FETCH_HOSTS") or "") if h
+            ),
         )
+
+
+def host_allowed(allowed: frozenset[str], host: str, port: int) -> bool:
+    """True when ``host:port`` matches an ``ALLOWED_FETCH_HOSTS`` entry.
+
+    Entries: ``host`` (any port), ``host:port``, ``*.domain`` (any subdomain, any port).
+    """
+    host = host.lower()
+    shown = f"[{host}]" if ":" in host else host
+    if host in allowed or f"{shown}:{port}" in allowed:
+        return True
+    return any(e.startswith("*.") and host.endswith(e[1:]) for e in allowed)
+
+
+_HOST_ENTRY = re.compile(r"^(\*\.)?([a-z0-9_.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$")
+
+
+def _check_host(entry: str) -> str:
+    value = entry.strip().lower()
+    if not _HOST_ENTRY.match(value):
+        raise ConfigError(
+            f"ALLOWED_FETCH_HOSTS entries must be host, host:port or *.domain, got {entry!r}"
+        )
+    return value
 
 
 def _clean_prefix(prefix: str) -> str:

@@ -7,9 +7,11 @@ into boreholes (several per page or document, a log continuing onto the next pag
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
+from stratigraphy.depths import FEET_MARK, FOOT
 from stratigraphy.geometry import BBox, rotate_bbox, rotated_size, union_all, unrotate_bbox
 from stratigraphy.layers.build import (
     ColumnLayers,
@@ -23,14 +25,23 @@ from stratigraphy.layers.columns import (
     absorb_broken_intervals,
     entries_to_columns,
     extend_with_trailing,
+    insert_merged_values,
     mend_truncated_ends,
     pair_from_to_columns,
 )
+from stratigraphy.layers.confidence import (
+    LayerEvidence,
+    borehole_confidence,
+    layer_confidence,
+    looks_like_note,
+    restarts,
+)
 from stratigraphy.layers.descriptions import description_runs, material_score
+from stratigraphy.layers.drawn import drawn_layers
 from stratigraphy.layers.entries import EntryKind, layer_ident, runs_to_entries, trailing_entry
 from stratigraphy.layers.identifiers import identified_layers
 from stratigraphy.layers.runs import Run, words_to_runs
-from stratigraphy.model import DepthInterval, Layer, PageContent, Segment
+from stratigraphy.model import DepthInterval, Layer, PageContent, Segment, Word
 
 __all__ = ["DetectedBorehole", "detect_boreholes", "page_columns"]
 
@@ -41,6 +52,8 @@ class DetectedBorehole:
 
     layers: tuple[Layer, ...]
     regions: tuple[tuple[int, BBox], ...]  # (page, box of depth column + descriptions)
+    confidence: float | None = None  # of the layers as a whole, in [0, 1]
+    warnings: tuple[str, ...] = ()
 
 
 def page_columns(page: PageContent) -> list[ColumnLayers]:
@@ -52,11 +65,14 @@ def page_columns(page: PageContent) -> list[ColumnLayers]:
         columns, [e for r in runs if (e := trailing_entry(r)) is not None]
     )
     columns = mend_truncated_ends(pair_from_to_columns(columns))
+    columns = insert_merged_values(columns, runs)
     columns = [
         c
         for c in columns
         if not _is_sample_table(c, runs) and not _is_interval_list(c) and not _is_loose_integers(c)
     ]
+    columns = [c for c in columns if not _is_sub_notes(c, runs, columns)]
+    columns = [_to_metres(c) if _in_feet(c, runs) else c for c in columns]
     columns.sort(key=lambda c: (c.bbox.x0, c.bbox.y0))
     results: list[ColumnLayers] = []
     for column in columns:
@@ -164,6 +180,75 @@ _WELL_TERM = re.compile(
 )
 
 
+_FEET_HEADING = re.compile(r"\bfeet\b|\bft\b|\(ft\)|\[ft\]|\bfoot\b", re.IGNORECASE)
+_METRE_HEADING = re.compile(r"\(m\)|\[m\]|\bmetres?\b|\bmeters?\b|\bm\b", re.IGNORECASE)
+
+
+FEET_WARNING = "depths printed in feet, converted to metres (1 ft = 0.3048 m)"
+
+
+def _in_feet(column: DepthColumn, runs: list[Run]) -> bool:
+    """A depth column printed in feet: most values carry a foot mark ('13.0\'', '13 ft'), or
+    its heading says feet ('DEPTH (ft)', 'FEET') and not metres."""
+    entries = column.entries
+    marked = sum(1 for e in entries if FEET_MARK.search(" ".join(w.text for w in e.run.words[:3])))
+    if marked >= max(1, 0.5 * len(entries)):
+        return True
+    h = column.line_height
+    first = entries[0].bbox
+    box = column.bbox.expand(h, 0)
+    above = [
+        r
+        for r in runs
+        if first.y0 - 3.5 * h <= r.bbox.cy < first.y0 and r.bbox.horizontal_overlap(box) > 0
+    ]
+    if not above:
+        return False
+    nearest = max(r.bbox.cy for r in above)  # the heading row right over the column
+    heading = " ".join(r.text for r in above if nearest - r.bbox.cy <= 0.5 * h)
+    return bool(_FEET_HEADING.search(heading)) and not _METRE_HEADING.search(heading)
+
+
+def _to_metres(column: DepthColumn) -> DepthColumn:
+    def metres(value: float | None) -> float | None:
+        return None if value is None else round(value * FOOT, 3)
+
+    return DepthColumn(
+        tuple(replace(e, start=metres(e.start), end=metres(e.end)) for e in column.entries),
+        in_feet=True,
+    )
+
+
+def _is_sub_notes(column: DepthColumn, runs: list[Run], columns: list[DepthColumn]) -> bool:
+    """Depth-prefixed notes inside descriptions ('3 m: hard.', '12-12.15 m: fractured'), not
+    a depth column: the rows go on with text and start flush with description lines that
+    carry no depth, while a longer depth column beside them spans the same height."""
+    entries = column.entries
+    h = column.line_height
+    if sum(1 for e in entries if any(w.text[:1].isalpha() for w in e.rest)) < 0.6 * len(entries):
+        return False
+    own = {id(e.run) for e in entries}
+    x0 = sorted(e.bbox.x0 for e in entries)[len(entries) // 2]
+    box = column.bbox
+    flush = sum(
+        1
+        for r in runs
+        if id(r) not in own
+        and r.has_letters
+        and abs(r.bbox.x0 - x0) <= 0.5 * h
+        and box.y0 - 10 * h <= r.bbox.cy <= box.y1 + 10 * h
+    )
+    if flush < max(2, len(entries)):
+        return False
+    return any(
+        other is not column
+        and len(other.entries) > len(entries)
+        and other.bbox.x1 <= box.x0
+        and other.bbox.vertical_overlap(box) > 0
+        for other in columns
+    )
+
+
 def _is_loose_integers(column: DepthColumn) -> bool:
     """Whole numbers only, and not spaced like a drawn log: page numbers of a table of
     contents, item numbers, counts. Depths printed without decimals come from logs drawn
@@ -186,7 +271,7 @@ def _is_interval_list(column: DepthColumn) -> bool:
     entries = column.entries
     if column.kind is not EntryKind.INTERVAL or len(entries) < 3:
         return False
-    pairs = list(zip(entries, entries[1:], strict=False))
+    pairs = list(itertools.pairwise(entries))
     chained = sum(
         1
         for a, b in pairs
@@ -251,7 +336,9 @@ def _drop_nested(results: list[ColumnLayers]) -> list[ColumnLayers]:
     """
     kept: list[ColumnLayers] = []
     used: set[int] = set()
-    for r in sorted(results, key=lambda r: (-len(r.layers), -len(r.column.entries))):
+    # more layers first; between equals, the column that leaves fewer of its intervals
+    # without a description (a sample or test column beside the log leaves many)
+    for r in sorted(results, key=lambda r: (-len(r.layers), len(r.column.entries) - len(r.layers))):
         box = r.column.bbox
         words = {id(w) for layer in r.layers for ln in layer.lines for w in ln.words}
         words |= {id(w) for ln in r.lines_above for w in ln.words}
@@ -291,8 +378,22 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             found = page_columns(page)
             frames[page.number] = replace(page, rotation=0, text_rotation=0)
         this_page: list[tuple[list[DraftLayer], list[tuple[int, BBox]]]] = []
+        if all(len(built.column.entries) < 3 for built in found):
+            # no depth printed at the boundaries (two values are no depth column to trust):
+            # rules read against the depth scale
+            standing = upright(page)
+            drawn = drawn_layers(standing, words_to_runs(standing.words))
+            if drawn and len(drawn) > sum(len(built.layers) for built in found):
+                found = []
+                box = union_all(ln.bbox for d in drawn for ln in d.lines)
+                bh_drawn = (drawn, [(page.number, box)])
+                boreholes.append(bh_drawn)
+                this_page.append(bh_drawn)
+                frames[page.number] = page
         for n, built in enumerate(found):
             layers = list(built.layers)
+            for draft in layers:
+                draft.source = built
             above = built.lines_above
             first = _first_value(built.column)
             region = [(page.number, _region(built))]
@@ -309,6 +410,17 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             ):
                 # the log continues from the previous page
                 prev_layers, prev_regions = prev
+                if above and not material_score(" ".join(ln.text for ln in above)):
+                    above = []  # form text over the sheet (headings, labels) describes no layer
+                if not above and built.mode == "boundary":
+                    tail = prev_layers[-1] if prev_layers else None
+                    if tail is not None and tail.end is not None and first > tail.end:
+                        # no layer starts at the foot of the sheet before: it was the
+                        # sheet's bottom, and its layer runs on to this sheet's first boundary
+                        tail.end = first
+                        tail.depth_boxes = tail.depth_boxes[:-1] + [
+                            (e.page, b) for e in built.column.entries[:1] for b in e.boxes
+                        ]
                 if above:
                     tail = prev_layers[-1] if prev_layers else None
                     if tail is not None and tail.end is None:
@@ -321,6 +433,19 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
                         tail is not None and tail.end is not None and abs(tail.end - first) < 0.005
                     ):
                         tail.lines.extend(above)  # the rest of a row cut by the page break
+                    elif (
+                        tail is not None
+                        and tail.end is not None
+                        and first > tail.end
+                        and _repeats_unit(tail.text, " ".join(ln.text for ln in above))
+                    ):
+                        # the sheet's foot value is no boundary: the next sheet names the same
+                        # unit again at its top, so the layer crosses the break
+                        tail.lines.extend(ln for ln in above if not _repeated(ln.text, tail.text))
+                        tail.end = first
+                        tail.depth_boxes = tail.depth_boxes[:-1] + [
+                            (e.page, b) for e in built.column.entries[:1] for b in e.boxes
+                        ]
                     elif first > prev_last:
                         prev_layers.append(
                             DraftLayer(
@@ -329,6 +454,7 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
                                 list(above),
                                 page.number,
                                 [(e.page, b) for e in built.column.entries[:1] for b in e.boxes],
+                                built,
                             )
                         )
                 elif prev_layers and prev_layers[-1].end is None and built.mode == "boundary":
@@ -348,6 +474,7 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
                         list(above),
                         page.number,
                         [(entry.page, b) for b in entry.boxes],
+                        built,
                     ),
                 )
             bh = (layers, region)
@@ -355,6 +482,26 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             this_page.append(bh)
         previous_page_last = this_page[-1] if this_page else None
     return [_finish(layers, regions, frames) for layers, regions in boreholes if layers]
+
+
+def _unit_head(text: str) -> str:
+    """The unit name a description starts with: up to its first colon, else two words."""
+    head = text.split(":", 1)[0] if ":" in text[:60] else " ".join(text.split()[:2])
+    return " ".join(re.sub(r"[^\w()/-]+", " ", head.lower()).split())
+
+
+def _repeats_unit(tail: str, top: str) -> bool:
+    """The text at the top of a sheet names the unit of the layer left open at the foot of
+    the sheet before ('SILTSTONE (HW-MW): ...' after '(HW-MW): low strength.')."""
+    a, b = _unit_head(tail), _unit_head(top)
+    return bool(a and b) and (a.endswith(b) or b.endswith(a))
+
+
+def _repeated(line: str, text: str) -> bool:
+    """A line that the sheet repeats from the layer's text (its unit name left aside)."""
+    body = line.split(":", 1)[1] if ":" in line[:60] else line
+    norm = " ".join(body.lower().split())
+    return len(norm) >= 4 and norm in " ".join(text.lower().split())
 
 
 def reading_rotation(page: PageContent) -> int:
@@ -410,7 +557,10 @@ def _finish(
     drafts: list[DraftLayer], regions: list[tuple[int, BBox]], frames: dict[int, PageContent]
 ) -> DetectedBorehole:
     layers: list[Layer] = []
+    previous_end: float | None = 0.0
     for d in drafts:
+        confidence = layer_confidence(_evidence(d, previous_end))
+        previous_end = d.end
         lines_on_page = [ln for ln in d.lines if ln.words[0].page == d.page] or d.lines
         start, end = d.start, d.end
         if start is not None and end is not None and end < start:
@@ -425,8 +575,54 @@ def _finish(
                 ),
                 depth_bboxes=tuple(_to_page_frame(box, frames.get(p)) for p, box in d.depth_boxes),
                 depth_pages=tuple(p for p, _ in d.depth_boxes),
+                confidence=confidence,
             )
         )
+    feet = any(d.source is not None and d.source.column.in_feet for d in drafts)
     return DetectedBorehole(
-        tuple(layers), tuple((p, _to_page_frame(box, frames.get(p))) for p, box in regions)
+        tuple(layers),
+        tuple((p, _to_page_frame(box, frames.get(p))) for p, box in regions),
+        borehole_confidence([layer.confidence for layer in layers if layer.confidence is not None]),
+        (FEET_WARNING,) if feet else (),
+    )
+
+
+def _ocr_share(words: list[Word]) -> float | None:
+    confs = [w.conf for w in words if w.conf is not None and w.conf >= 0]
+    return sum(confs) / len(confs) / 100.0 if confs else None
+
+
+def _evidence(draft: DraftLayer, previous_end: float | None) -> LayerEvidence:
+    """The evidence for one layer: its own, and that of the depth column it came from."""
+    words = [w for line in draft.lines for w in line.words]
+    text = draft.text
+    built = draft.source
+    fill, misfit, depth_ocr, entries = 1.0, None, None, 0
+    if built is not None:
+        column = built.column
+        entries = len(column.entries)
+        expected = max(1, entries - (0 if column.kind is EntryKind.INTERVAL else 1))
+        fill = min(1.0, len(built.layers) / expected)
+        if built.mode == "boundary":
+            fit = fit_depth_scale(column)
+            if fit is not None and fit.spacing > 0:
+                misfit = fit.residual / fit.spacing
+        depth_words = [w for e in column.entries for w in e.run.words if w.conf is not None]
+        confs = [w.conf for w in depth_words if w.conf is not None and w.conf >= 0]
+        depth_ocr = min(confs) / 100.0 if confs else None
+    return LayerEvidence(
+        has_start=draft.start is not None,
+        has_end=draft.end is not None,
+        contiguous=previous_end is not None
+        and draft.start is not None
+        and abs(draft.start - previous_end) < 0.005,
+        material_words=material_score(text),
+        description_words=len(words),
+        note_start=looks_like_note(text),
+        depth_ocr=depth_ocr,
+        text_ocr=_ocr_share(words),
+        column_fill=fill,
+        scale_misfit=misfit,
+        column_entries=entries,
+        restarts=restarts([line.text for line in draft.lines]),
     )

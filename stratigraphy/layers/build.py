@@ -13,6 +13,7 @@ Three readings of a column, all by y position of the lines:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ from stratigraphy.model import Segment
 
 _END_OF_HOLE = re.compile(
     r"\b(fin du forage|fin de forage|fin du sondage|endtiefe|ende der bohrung|bohrende|"
-    r"end of (bore)?hole|eoh|fine del sondaggio|fine sondaggio|fondo foro|fin du puits|fin de la fouille)\b",
+    r"end of (bore)?hole|eoh|fine del sondaggio|fine sondaggio|fondo foro|fin du puits|"
+    r"fin de la fouille)\b",
     re.IGNORECASE,
 )
 
@@ -45,6 +47,7 @@ class DraftLayer:
     lines: list[Line]
     page: int
     depth_boxes: list[tuple[int, BBox]]
+    source: ColumnLayers | None = None  # the column that gave the layer (its evidence)
 
     @property
     def text(self) -> str:
@@ -73,6 +76,8 @@ def _lines(column: DepthColumn, runs: list[Run], with_rest: bool = True) -> list
 def _is_inline(column: DepthColumn, lines: list[Line]) -> bool:
     if column.kind is EntryKind.INTERVAL:
         return True
+    if drawn_to_scale(column):
+        return False  # values at the heights of their depths mark boundaries, not row tops
     with_text = sum(
         1 for e in column.entries if any(len(w.text) >= 3 and w.text[0].isalpha() for w in e.rest)
     )
@@ -165,6 +170,20 @@ def fit_depth_scale(column: DepthColumn) -> ScaleFit | None:
     return ScaleFit(slope, intercept, residual, (ys[-1] - ys[0]) / (n - 1))
 
 
+def drawn_to_scale(column: DepthColumn) -> bool:
+    """At least four values whose heights follow their depths on one straight scale, within
+    a line height: a log drawn to scale."""
+    fit = fit_depth_scale(column)
+    if fit is None or len(column.entries) < 4 or fit.slope <= 0:
+        return False
+    # rows of text stand at even steps whatever their depths; a drawing to scale does not
+    ys = [e.bbox.cy for e in column.entries]
+    gaps = [b - a for a, b in itertools.pairwise(ys)]
+    if max(gaps) < 1.5 * max(min(gaps), 1e-6):
+        return False
+    return fit.residual <= column.line_height and fit.residual <= 0.25 * fit.spacing
+
+
 def surface_y(column: DepthColumn) -> float | None:
     """The y of depth 0 when the values sit on a linear depth scale, else None."""
     fit = fit_depth_scale(column)
@@ -204,6 +223,78 @@ def _row_tops(
         if above:
             tops[i] = above[-1]
     return tops
+
+
+def _rest_lines(column: DepthColumn) -> list[Line]:
+    """Text printed on a boundary value's own row ('4.0 Core Loss.'): description, not unit."""
+    return [
+        Line(e.rest)
+        for e in column.entries
+        if e.rest and any(sum(c.isalpha() for c in w.text) >= 3 for w in e.rest)
+    ]
+
+
+def _description_rules(
+    lines: list[Line], segments: tuple[Segment, ...] | list[Segment]
+) -> list[float]:
+    """Heights of the horizontal rules drawn across most of the description column."""
+    if not segments or not lines:
+        return []
+    x0 = min(ln.bbox.x0 for ln in lines)
+    x1 = max(ln.bbox.x1 for ln in lines)
+    return sorted(
+        (s.y0 + s.y1) / 2
+        for s in segments
+        if s.is_horizontal
+        and min(max(s.x0, s.x1), x1) - max(min(s.x0, s.x1), x0) >= 0.5 * (x1 - x0)
+    )
+
+
+_DEPTH_NOTE = re.compile(r"^(at|@|from|ab|dès|bei|à)?\s*\d+([.,]\d+)?\s*(m|ft|')\b", re.IGNORECASE)
+
+
+def _continues(line: Line) -> bool:
+    """A line that goes on with the text above it: it starts in lower case or with a note of
+    its own depth ('at 1 m: geofabric.')."""
+    text = line.text.lstrip("(")
+    return bool(text) and (text[0].islower() or _DEPTH_NOTE.match(text) is not None)
+
+
+def _boundary_slots(
+    lines: list[Line], bounds: list[float], rules: list[float], h: float
+) -> list[tuple[Line, int]]:
+    """The interval (0 = above the first value) of every line of a boundary column.
+
+    A line lies between the values above and below its centre. Where rules separate the
+    descriptions into blocks, a line level with a value (the value printed on the text row
+    of a crowded log) goes with its block: with the lines above it in the block, or, as the
+    block's first line, with the interval the block starts in.
+    """
+    out: list[tuple[Line, int]] = []
+    if len(rules) < 2:
+        return [(ln, sum(1 for b in bounds if ln.bbox.cy >= b)) for ln in lines]
+    prev: tuple[Line, int, int] | None = None  # line, its slot, its slot by height alone
+    for line in sorted(lines, key=lambda ln: ln.bbox.cy):
+        cy = line.bbox.cy
+        by_height = k = sum(1 for b in bounds if cy >= b)
+        level = any(abs(cy - b) <= 0.3 * h for b in bounds)
+        same_block = (
+            prev is not None
+            and not any(prev[0].bbox.cy < r < cy for r in rules)
+            and line.bbox.y0 - prev[0].bbox.y1 <= 1.5 * h
+        )
+        if prev is not None and same_block and (prev[1] < prev[2] or (level and _continues(line))):
+            # a value splits a block only where it stands clearly between two lines
+            low, high = prev[0].bbox.cy + 0.3 * h, cy - 0.3 * h
+            k = prev[1] + sum(1 for b in bounds if low < b < high)
+        elif level and not same_block:
+            above = [r for r in rules if r < line.bbox.y0 + 0.2 * h]
+            if above and cy - above[-1] <= 2 * h:
+                top = (above[-1] + cy) / 2  # the block starts at its rule
+                k = sum(1 for b in bounds if top >= b)
+        out.append((line, k))
+        prev = (line, k, by_height)
+    return out
 
 
 def column_to_layers(
@@ -282,12 +373,11 @@ def column_to_layers(
                 )
         return ColumnLayers(column, layers, _chain(above, tops[0], h, True), "inline")
 
+    lines += _rest_lines(column)
     bounds = [e.bbox.cy for e in entries]
     surface = surface_y(column)
     groups = [[] for _ in range(len(entries) + 1)]
-    for line in lines:
-        cy = line.bbox.cy
-        k = sum(1 for b in bounds if cy >= b)
+    for line, k in _boundary_slots(lines, bounds, _description_rules(lines, segments), h):
         groups[k].append(line)
     # above the first value: bounded by the depth scale when there is one, else by spacing
     above = groups[0]

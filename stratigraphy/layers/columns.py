@@ -6,16 +6,20 @@ progression at even spacing) and short unordered number stacks (test values) are
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
+from stratigraphy.depths import has_explicit_decimals, parse_depth_value
 from stratigraphy.geometry import BBox, union_all
 from stratigraphy.layers.entries import Entry, EntryKind
+from stratigraphy.layers.runs import Run
 
 
 @dataclass(frozen=True, slots=True)
 class DepthColumn:
     entries: tuple[Entry, ...]  # top to bottom, depths increasing
+    in_feet: bool = False  # printed in feet; the entries are converted to metres
 
     @property
     def kind(self) -> EntryKind:
@@ -150,7 +154,7 @@ def is_scale_ticks(entries: list[Entry] | tuple[Entry, ...]) -> bool:
     if len(entries) < 3 or any(e.kind is not EntryKind.VALUE for e in entries):
         return False
     values = [e.value for e in entries]
-    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(values)]
     if max(steps) - min(steps) > 1e-6:
         return False
     step = steps[0]
@@ -159,7 +163,7 @@ def is_scale_ticks(entries: list[Entry] | tuple[Entry, ...]) -> bool:
     if any(abs(v / step - round(v / step)) > 1e-6 for v in values):
         return False
     ys = [e.bbox.cy for e in entries]
-    gaps = [b - a for a, b in zip(ys, ys[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(ys)]
     mean = sum(gaps) / len(gaps)
     if mean <= 0:
         return False
@@ -191,7 +195,7 @@ def is_section_numbering(entries: list[Entry] | tuple[Entry, ...]) -> bool:
     numbers = [_section_number(e) for e in entries]
     if len(entries) < 3 or any(n is None for n in numbers):
         return False
-    steps = list(zip(numbers, numbers[1:], strict=False))
+    steps = list(itertools.pairwise(numbers))
     following = sum(
         1
         for a, b in steps
@@ -245,8 +249,12 @@ def extend_with_trailing(columns: list[DepthColumn], candidates: list[Entry]) ->
             tol = 0.8 * column.line_height
             first, last = entries[0], entries[-1]
             spacing = (last.bbox.cy - first.bbox.cy) / max(1, len(entries) - 1)
+            # a column printing decimals prints all its depths so ('SC 4' ending a name is none)
+            decimals = sum(e.decimals for e in entries) >= 0.8 * len(entries)
             for c in candidates:
                 if abs(c.bbox.x1 - first.bbox.x1) > tol or c.page != first.page:
+                    continue
+                if decimals and not c.decimals:
                     continue
                 if c.value < first.value and 0 < first.bbox.cy - c.bbox.cy <= 2 * spacing:
                     entries.insert(0, c)
@@ -254,6 +262,49 @@ def extend_with_trailing(columns: list[DepthColumn], candidates: list[Entry]) ->
                 elif c.value > last.value and 0 < c.bbox.cy - last.bbox.cy <= 2 * spacing:
                     entries.append(c)
                     last = c
+        out.append(DepthColumn(tuple(entries)))
+    return out
+
+
+def insert_merged_values(columns: list[DepthColumn], runs: list[Run]) -> list[DepthColumn]:
+    """Put back a value that the text layer merged with a neighbouring column's words
+    ('29 4 3.95': a level, a scale tick and the depth in one run).
+
+    Only a last word printing decimals, aligned with the column's right edge, lying between
+    two entries and with a value between theirs.
+    """
+    out: list[DepthColumn] = []
+    for column in columns:
+        entries = list(column.entries)
+        if column.kind is EntryKind.VALUE and len(entries) >= 3:
+            own = {id(e.run) for e in entries}
+            tol = 0.5 * column.line_height
+            right = _median([e.bbox.x1 for e in entries])
+            for run in runs:
+                if id(run) in own or len(run.words) < 2 or run.page != column.page:
+                    continue
+                word = run.words[-1]
+                value = parse_depth_value(word.text)
+                if value is None or not has_explicit_decimals(word.text):
+                    continue
+                if abs(word.bbox.x1 - right) > tol:
+                    continue
+                entry = Entry(EntryKind.VALUE, value, None, word.bbox, run.page, run)
+                cy = word.bbox.cy
+                spacing = (entries[-1].bbox.cy - entries[0].bbox.cy) / (len(entries) - 1)
+                if cy < entries[0].bbox.cy and value < entries[0].value:
+                    if entries[0].bbox.cy - cy <= 2 * spacing:
+                        entries.insert(0, entry)
+                    continue
+                if cy > entries[-1].bbox.cy and value > entries[-1].value:
+                    if cy - entries[-1].bbox.cy <= 2 * spacing:
+                        entries.append(entry)
+                    continue
+                for i in range(len(entries) - 1):
+                    a, b = entries[i], entries[i + 1]
+                    if a.bbox.cy < cy < b.bbox.cy and a.value < value < b.value:
+                        entries.insert(i + 1, entry)
+                        break
         out.append(DepthColumn(tuple(entries)))
     return out
 

@@ -114,7 +114,8 @@ _NOT_DESCRIPTION = re.compile(
     r"^(probe|proben|échantillon|echantillon|prise d|campione|sample|spt|rqd|bemerkung|remarque|"
     r"osservazion|remarks?|seite|page|pagina|massstab|échelle|echelle|scala|scale)\b"
     r"|^((geotechnische |geologische |material|schicht|boden)?(beschreibung|bezeichnung|beschrieb)|"
-    r"bodenart|description( des (sols?|terrains?))?|nature du (sol|terrain)|descrizione( stratigrafica)?|"
+    r"bodenart|description( des (sols?|terrains?))?|nature du (sol|terrain)|"
+    r"descrizione( stratigrafica)?|"
     r"soil description|stratigraphy|stratigraphie|lithologie|lithology|litologia|"
     r"geologie|géologie|geologia|tiefe|profondeur|profondità|depth)\W*$",
     re.IGNORECASE,

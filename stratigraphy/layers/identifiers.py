@@ -100,14 +100,14 @@ def identified_layers(column: DepthColumn, runs: list[Run]) -> ColumnLayers | No
         for ident, other in zip(missing, spare, strict=True):
             blocks[ident] = blocks.pop(other)
     layers: list[DraftLayer] = []
-    for i, entry in enumerate(entries):
+    for n, entry in enumerate(entries):
         lines = blocks.get(entry.ident or "")
         if not lines:
             continue
         if entry.kind is EntryKind.INTERVAL:
             start, end = entry.start, entry.end
         else:
-            nxt = entries[i + 1] if i + 1 < len(entries) else None
+            nxt = entries[n + 1] if n + 1 < len(entries) else None
             start, end = entry.value, (nxt.value if nxt else None)
         boxes = [(entry.page, box) for box in entry.boxes]
         layers.append(DraftLayer(start, end, lines, column.page, boxes))

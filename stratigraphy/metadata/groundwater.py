@@ -1,5 +1,6 @@
 """Groundwater readings: ``GW 2.65 m (20.06.2013)``, ``niveau de la nappe: -3.10 m``,
-a ▽ symbol with a depth, or a small table of dates and depths under a water label.
+a ▽ symbol with a depth, or a small table of dates and depths under a water label. Water met
+over a range ('between 11.5 and 12.7 m') is read at the range's top.
 
 Conservative on purpose: a reading needs a water label (or symbol) and a depth;
 ``trocken`` / ``sec`` / ``dry`` mean there is none.
@@ -29,6 +30,12 @@ DEPTH_RE = re.compile(
     r"(?<![\d.,'/])(?P<sign>[-–−])?\s?(?P<num>\d{1,3}(?:[.,]\d{1,3})?)\s?(?P<unit>m\b\.?)?(?!\s?[üuùúÜUÙ]\s?\.?\s?M)(?![\d'/]|[.,]\d)"
 )
 ELEV_RE = re.compile(r"(?<![\d.,])(\d{3,4}[.,]\d{1,3})\s?m?\s?[üuùúÜUÙ]\s?\.?\s?M", re.IGNORECASE)
+# water met over a depth range (an inflow zone): its top is the reading, not both ends
+RANGE_RE = re.compile(
+    r"\b(?:between|from|zwischen|von|entre|de|tra|fra|da)\s+\d{1,3}(?:[.,]\d{1,3})?\s?m?\s+"
+    r"(?:and|to|und|bis|et|à|a|e)\s+(?P<end>\d{1,3}(?:[.,]\d{1,3})?)",
+    re.IGNORECASE,
+)
 MAX_WATER_DEPTH = 150.0
 MAX_LABEL_DISTANCE = 32  # characters between the water label and its first depth
 
@@ -63,6 +70,7 @@ def find_readings(text: str, *, need_label: bool = True) -> list[WaterMatch]:
         (float(m.group(1).replace(",", ".")), m.start(), m.end()) for m in ELEV_RE.finditer(body)
     ]
     blocked += [(s, e) for _, s, e in elevations]
+    blocked += [(m.start("end"), m.end("end")) for m in RANGE_RE.finditer(body)]
     out: list[WaterMatch] = []
     for m in DEPTH_RE.finditer(body):
         if any(s <= m.start("num") < e for s, e in blocked):

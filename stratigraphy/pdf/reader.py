@@ -15,6 +15,7 @@ import logging
 import math
 import time
 import unicodedata
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -126,9 +127,12 @@ def read_pages(doc: fitz.Document, settings: EngineSettings | None = None) -> li
     return list(read_document(doc, settings).pages)
 
 
-def read_document(doc: fitz.Document, settings: EngineSettings | None = None) -> ReadResult:
+def read_document(
+    doc: fitz.Document, settings: EngineSettings | None = None, only: Iterable[int] | None = None
+) -> ReadResult:
     """Read the pages of ``doc`` within the page limit and time budget of ``settings``.
 
+    ``only``: the 0-based pages to read (indices outside the document are ignored).
     A page that fails to load is skipped with a warning; pages past the time
     budget are read from their text layer only.
     """
@@ -143,7 +147,10 @@ def read_document(doc: fitz.Document, settings: EngineSettings | None = None) ->
         )
     pages: list[PageContent] = []
     budget_warned = False
-    for index in range(limit):
+    if only is not None:  # the pages asked for: the page limit's warning does not apply
+        warnings = []
+    indices = range(limit) if only is None else sorted({i for i in only if 0 <= i < total})
+    for index in indices[: settings.max_pages]:
         over_budget = time.monotonic() - started > settings.max_seconds
         if over_budget and not budget_warned:
             warnings.append(

@@ -7,13 +7,18 @@
 
 With ``REDIS_URL`` set, scans queue one RQ job per PDF (run workers with
 ``--worker``); without it, or with ``--local``, PDFs are ingested in this process.
+
+The project is ``LABEL_STUDIO_PROJECT_ID`` (or ``LABEL_STUDIO_PROJECT_MAP``); when neither
+is set, ``LABEL_STUDIO_PROJECT_TITLE`` names it (as ``setup-label-studio`` created it).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from collections.abc import Mapping
 
 from label_studio_ml.errors import BackendError, ConfigError
 
@@ -28,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from stratigraphy_ml_backend.ingest.state import parse_pdf_key
 
     try:
-        settings = IngestSettings.from_env()
+        settings = IngestSettings.from_env(environ_with_project(os.environ))
         if args.dpi:
             settings = _with_dpi(settings, args.dpi)
         ctx = IngestContext.build(settings)
@@ -72,6 +77,35 @@ def run(args: argparse.Namespace) -> int:
     for error in summary.errors:
         print(f"  {error}", file=sys.stderr)
     return 1 if summary.errors and not (summary.done or summary.skipped) else 0
+
+
+def environ_with_project(environ: Mapping[str, str]) -> Mapping[str, str]:
+    """``environ`` plus ``LABEL_STUDIO_PROJECT_ID`` looked up from ``LABEL_STUDIO_PROJECT_TITLE``.
+
+    Only when the title is set and neither the id nor the project map is; ConfigError when
+    Label Studio has no such project.
+    """
+    title = environ.get("LABEL_STUDIO_PROJECT_TITLE", "").strip()
+    if not title or any(
+        environ.get(k, "").strip() for k in ("LABEL_STUDIO_PROJECT_ID", "LABEL_STUDIO_PROJECT_MAP")
+    ):
+        return environ
+    from label_studio_ml.storage.settings import StorageSettings
+    from stratigraphy_ml_backend.commands.setup_label_studio import find_project_id
+
+    storage = StorageSettings.from_env(environ)
+    if not storage.label_studio_url or not storage.label_studio_api_key:
+        raise ConfigError("LABEL_STUDIO_PROJECT_TITLE needs LABEL_STUDIO_URL and an API key")
+    try:
+        found = find_project_id(storage.label_studio_url, storage.label_studio_api_key, title)
+    except BackendError as exc:
+        raise ConfigError(f"cannot look up project {title!r}: {exc.message}") from None
+    if found is None:
+        raise ConfigError(
+            f"Label Studio has no project {title!r}; run `python -m stratigraphy_ml_backend "
+            "setup-label-studio` first"
+        )
+    return {**environ, "LABEL_STUDIO_PROJECT_ID": str(found)}
 
 
 def check(ctx) -> int:  # type: ignore[no-untyped-def]

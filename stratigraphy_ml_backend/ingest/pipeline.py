@@ -29,10 +29,10 @@ from label_studio_ml.storage.base import Storage, join_key
 from label_studio_ml.storage.pages import page_image_key
 from stratigraphy.model import DocumentResult
 from stratigraphy_ml_backend import ls_format
-from stratigraphy_ml_backend.imaging import displayed_size
 from stratigraphy_ml_backend.ingest import state
 from stratigraphy_ml_backend.ingest.label_studio import LabelStudioClient
 from stratigraphy_ml_backend.ingest.settings import IngestSettings
+from stratigraphy_ml_backend.prediction import page_results_for_png
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +155,10 @@ def page_predictions(
         except ValueError:
             out.append(None)
             continue
-        regions = ls_format.page_regions(result, page, doc_hash, settings.backend.engine_version)
-        results = ls_format.regions_to_results(regions, info, displayed_size(png), names)
-        out.append(
-            {
-                "model_version": version,
-                "score": ls_format.page_score(result, page),
-                "result": results,
-            }
+        page_out = page_results_for_png(
+            result, info, doc_hash, settings.backend.engine_version, png, names
         )
+        out.append({"model_version": version, "score": page_out.score, "result": page_out.result})
     return out
 
 
@@ -301,7 +296,7 @@ def _create_tasks(
 
     tasks = []
     for index in missing:
-        task: dict[str, Any] = {
+        new_task: dict[str, Any] = {
             "data": {
                 value_key: file_url(settings, image_keys[index]),
                 "pdf": pdf_url,
@@ -309,8 +304,8 @@ def _create_tasks(
             }
         }
         if predictions[index] is not None:
-            task["predictions"] = [predictions[index]]
-        tasks.append(task)
+            new_task["predictions"] = [predictions[index]]
+        tasks.append(new_task)
     new_ids = ctx.label_studio.import_tasks(project_id, tasks)
     log.info(
         "%s: created %d tasks in project %d (%d pages already had one)",

@@ -140,7 +140,13 @@ def run_once(
 ) -> RunSummary:
     """Ingest the given keys, or every pending PDF under ``pdf/[<project>/]``."""
     todo = list(keys) or [p.key for p in state.find_pending(ctx.storage, project, retry_failed)]
-    log.info("%d PDF(s) to ingest%s", len(todo), f" in pdf/{project}/" if project else "")
+    # a watcher scans every few seconds: an empty scan is not news
+    log.log(
+        logging.INFO if todo else logging.DEBUG,
+        "%d PDF(s) to ingest%s",
+        len(todo),
+        f" in pdf/{project}/" if project else "",
+    )
     return submit(ctx, todo, use_queue=use_queue, wait=wait, progress=progress)
 
 
@@ -177,6 +183,11 @@ def watch(
                 continue
             item = conn.blpop([settings.events_key], timeout=max(1, min(int(left), 5)))
             if item is None:
+                continue
+            if not isinstance(item, list | tuple) or len(item) != 2:
+                # a synchronous client answers [key, value]; anything else (an awaitable of an
+                # asyncio client, a proxy's odd reply) must not be indexed blindly
+                log.warning("unexpected reply from Redis BLPOP: %s", type(item).__name__)
                 continue
             bucket = storage_settings.s3_bucket or ""
             keys = [

@@ -8,6 +8,7 @@ the benchmark schema (descriptions are the printed lines joined by one space).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,7 +137,7 @@ class Sheet:
         self.page.draw_line((x0, y0), (x1, y1), color=(0, 0, 0), width=width)
 
     def polyline(self, points: list[tuple[float, float]], width: float = 0.4) -> None:
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in itertools.pairwise(points):
             self.page.draw_line(a, b, color=(0, 0, 0), width=width)
 
 
@@ -761,7 +762,7 @@ def german_units_left() -> Doc:
         lines = s.wrap(text, 280)
         rect = s.block(44, top + a * scale + 5, lines)
         hole.add(a, b, lines, 1, rect, [labels[d] for d in (a, b) if d in labels])
-    for k, (name, d) in enumerate([("P1", 1.0), ("P2", 2.4), ("P3", 4.5), ("P4", 7.0)]):
+    for name, d in [("P1", 1.0), ("P2", 2.4), ("P3", 4.5), ("P4", 7.0)]:
         s.put(420, top + d * scale - 4, f"{name} {_f(d)}")
     return Doc("german_units_left", _bytes(doc), [hole.truth(0)])
 
@@ -1087,7 +1088,7 @@ def report_paragraphs() -> Doc:
         lines = s.wrap(" ".join(words), 470)
         rect_lines = s.block(60, y, lines)
         first_text = lines[0][len(head.strip()) :].strip()
-        desc_lines = [first_text] + lines[1:] if first_text else lines[1:]
+        desc_lines = [first_text, *lines[1:]] if first_text else lines[1:]
         desc_rect = BBox(depth.x1 + 4, rect_lines.y0, rect_lines.x1, rect_lines.y1)
         hole.add(a, b, desc_lines, 1, desc_rect, [depth])
         y = rect_lines.y1 + 9

@@ -117,11 +117,50 @@ def test_evaluate_command_prints_table_and_json(tmp_path: Path) -> None:
     assert "a.pdf" in out and "pooled" in out
     data = json.loads(
         subprocess.run(
-            cmd + ["--json"], cwd=REPO, capture_output=True, text=True, check=True
+            [*cmd, "--json"], cwd=REPO, capture_output=True, text=True, check=True
         ).stdout
     )
     assert data["pooled"]["layers"]["f1"] == 1.0
     bad = subprocess.run(
-        cmd[:-1] + [str(tmp_path / "missing.json")], cwd=REPO, capture_output=True, text=True
+        [*cmd[:-1], str(tmp_path / "missing.json")], cwd=REPO, capture_output=True, text=True
     )
     assert bad.returncode != 0 and "no such file" in bad.stderr
+
+
+def test_layer_outcomes_and_auroc_rank_right_above_wrong() -> None:
+    from stratigraphy.evaluate import auroc, layer_outcomes, wrong_share_above
+
+    truth = {"a.pdf": TRUTH}
+    layers = [
+        {**layer("Humus", 0.0, 0.25), "confidence": 0.9},
+        {**layer("fein- bis mittelsandiger Kies, hell- braun", 0.25, 0.7), "confidence": 0.85},
+        {**layer("siltiger Sand mit wenig Kies", 0.6, 2.0), "confidence": 0.95},
+        {**layer("Sandstein, grau", 2.0, None), "confidence": 0.3},
+    ]
+    outcomes = layer_outcomes({"a.pdf": [borehole(layers)]}, truth)["a.pdf"]
+    assert outcomes == [(0.9, True), (0.85, False), (0.95, True), (0.3, True)]
+    # right layers rank above the wrong one 2 times out of 3
+    assert auroc(outcomes) == 2 / 3
+    assert wrong_share_above(outcomes) == (1, 3)
+    assert auroc([(0.5, True)]) is None  # no wrong layer: undefined
+
+
+def test_truth_in_feet_is_converted_to_metres() -> None:
+    feet = [
+        {
+            "depth_unit": "ft",
+            "layers": [layer("Sandy CLAY", 0.0, 10.0), layer("GRAVEL", 10.0, 12.0)],
+            "metadata": {},
+            "groundwater": [{"depth": 5.0}],
+        }
+    ]
+    pred = [
+        borehole(
+            [layer("Sandy CLAY", 0.0, 3.05), layer("GRAVEL", 3.05, 3.66)],
+            groundwater=[{"depth": 1.52}],
+        )
+    ]
+    score = score_file(pred, feet)
+    assert score.layers.tp == 2  # 3.048 and 3.658 m within 0.01 m
+    assert score.groundwater.tp == 1
+    assert score_file([borehole([layer("Sandy CLAY", 0.0, 10.0)])], feet).layers.tp == 0

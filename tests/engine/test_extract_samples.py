@@ -47,7 +47,8 @@ def test_layers_match_the_known_truth(make) -> None:
     score = _score(predicted, sample.truth)
     assert len(predicted) == len(sample.truth)
     assert score.layers.f1 == 1.0, [
-        [(l["depth_interval"], l["material_description"]) for l in b["layers"]] for b in predicted
+        [(lay["depth_interval"], lay["material_description"]) for lay in b["layers"]]
+        for b in predicted
     ]
 
 

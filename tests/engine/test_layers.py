@@ -104,7 +104,7 @@ def test_boundary_column_assigns_text_between_values_and_top_layer_from_surface(
         words(150, 440, "Molasse, Sandstein"),
     )
     (bh,) = detect_boreholes([p])
-    got = [(l.depth.start, l.depth.end, l.description) for l in bh.layers]
+    got = [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers]
     assert got == [
         (0.0, 0.8, "Humus, braun"),
         (0.8, 2.5, "Kies, sandig, grau, hell- braun"),
@@ -127,7 +127,7 @@ def test_inline_negative_depths_and_end_of_hole() -> None:
         words(110, 200, "Fin du forage"),
     )
     (bh,) = detect_boreholes([p])
-    got = [(l.depth.start, l.depth.end, l.description) for l in bh.layers]
+    got = [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers]
     assert got == [
         (0.0, 0.4, "Terre végétale, brune"),
         (0.4, 2.1, "Gravier sableux, gris, humide"),
@@ -146,7 +146,7 @@ def test_interval_rows() -> None:
         words(150, 160, "Clay, silty"),
     )
     (bh,) = detect_boreholes([p])
-    got = [(l.depth.start, l.depth.end, l.description) for l in bh.layers]
+    got = [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers]
     assert got == [
         (0.0, 0.3, "Topsoil, dark brown"),
         (0.3, 2.2, "Gravel, sandy, grey"),
@@ -164,7 +164,7 @@ def test_two_boreholes_side_by_side() -> None:
         for i, (a, b, m) in enumerate([(0, 1, "Sand"), (1, 2.5, "Ton, siltig"), (2.5, 4, "Mergel")])
     ]
     bhs = detect_boreholes([page(*left, *right)])
-    assert [[l.description for l in b.layers] for b in bhs] == [
+    assert [[lay.description for lay in b.layers] for b in bhs] == [
         ["Humus", "Kies, sandig", "Lehm"],
         ["Sand", "Ton, siltig", "Mergel"],
     ]
@@ -189,7 +189,7 @@ def test_rotated_page_boxes_come_back_in_the_unrotated_frame() -> None:
     )
     stored = PageContent(1, 595, 842, 90, stored.words)
     (bh,) = detect_boreholes([stored])
-    assert [l.description for l in bh.layers] == ["Humus", "Kies, sandig"]
+    assert [lay.description for lay in bh.layers] == ["Humus", "Kies, sandig"]
     humus = next(w for w in stored.words if w.text == "Humus")
     assert bh.layers[0].description_bbox == humus.bbox
 
@@ -215,7 +215,7 @@ def test_ruled_table_rows_start_at_their_ruling_line() -> None:
     rules = tuple(Segment(40, y, 400, y) for y in (100, 140, 180, 220))
     p = PageContent(1, 595, 842, 0, tuple(ws), rules)
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+    assert [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers] == [
         (0.0, 0.5, "Humus, dunkelbraun, durchwurzelt, feucht"),
         (0.5, 2.0, "Kies, sandig, grau, gut gerundet"),
         (2.0, 3.5, "Ton, siltig, blaugrau, steif"),
@@ -232,7 +232,7 @@ def test_descriptions_left_of_the_depth_column() -> None:
         words(300, 200, "3.00"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+    assert [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers] == [
         (0.0, 0.4, "Terreno vegetale"),
         (0.4, 2.1, "Ghiaia sabbiosa, grigia"),
         (2.1, 3.0, "Limo argilloso, molle"),
@@ -252,12 +252,16 @@ def test_interval_phrasings(rows: list[str]) -> None:
     p = page(
         *[
             words(50, 100 + 25 * i, r) + words(200, 100 + 25 * i, t)
-            for i, (r, t) in enumerate(zip(rows, texts))
+            for i, (r, t) in enumerate(zip(rows, texts, strict=True))
         ]
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.3), (0.3, 1.6), (1.6, 4.0)]
-    assert [l.description for l in bh.layers] == texts
+    assert [(lay.depth.start, lay.depth.end) for lay in bh.layers] == [
+        (0.0, 0.3),
+        (0.3, 1.6),
+        (1.6, 4.0),
+    ]
+    assert [lay.description for lay in bh.layers] == texts
 
 
 def test_scale_ticks_beside_a_boundary_column_are_ignored() -> None:
@@ -273,7 +277,7 @@ def test_scale_ticks_beside_a_boundary_column_are_ignored() -> None:
         words(150, 345, "Molasse, Sandstein"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [
+    assert [(lay.depth.start, lay.depth.end) for lay in bh.layers] == [
         (0.0, 0.6),
         (0.6, 2.1),
         (2.1, 4.6),
@@ -292,7 +296,7 @@ def test_negative_values_in_a_boundary_column_are_boundaries() -> None:
         words(150, 440, "Molasse gréseuse"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [
+    assert [(lay.depth.start, lay.depth.end) for lay in bh.layers] == [
         (0.0, 0.8),
         (0.8, 2.5),
         (2.5, 4.1),
@@ -310,7 +314,7 @@ def test_row_values_that_are_bottom_depths() -> None:
         words(110, 150, "Sand, siltig"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+    assert [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers] == [
         (0.0, 0.3, "Humus, braun"),
         (0.3, 1.2, "Kies, sandig, grau"),
         (1.2, 4.0, "Sand, siltig"),
@@ -328,7 +332,7 @@ def test_two_logs_stacked_on_one_page() -> None:
         for i, (a, b, t) in enumerate([(0, 1, "Sand"), (1, 2.5, "Ton"), (2.5, 4, "Mergel")])
     ]
     bhs = detect_boreholes([page(*top, *bottom)])
-    assert [[(l.depth.start, l.depth.end) for l in b.layers] for b in bhs] == [
+    assert [[(lay.depth.start, lay.depth.end) for lay in b.layers] for b in bhs] == [
         [(0.0, 0.5), (0.5, 2.0), (2.0, 3.0)],
         [(0.0, 1.0), (1.0, 2.5), (2.5, 4.0)],
     ]
@@ -345,7 +349,7 @@ def test_descriptions_on_the_lines_under_each_interval() -> None:
         words(50, 184, "Moräne, siltig"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+    assert [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers] == [
         (0.0, 0.3, "Humus, dunkelbraun"),
         (0.3, 1.6, "Kies, sandig, grau, locker gelagert"),
         (1.6, 4.0, "Moräne, siltig"),
@@ -364,7 +368,9 @@ def test_a_sample_table_is_not_a_log() -> None:
         )
     ]
     bhs = detect_boreholes([page(*log, *samples_table)])
-    assert [[l.description for l in b.layers] for b in bhs] == [["Humus", "Kies, sandig", "Lehm"]]
+    assert [[lay.description for lay in b.layers] for b in bhs] == [
+        ["Humus", "Kies, sandig", "Lehm"]
+    ]
 
 
 def test_one_table_listing_several_boreholes() -> None:
@@ -386,7 +392,9 @@ def test_one_table_listing_several_boreholes() -> None:
             + words(220, y, text)
         )
     bhs = detect_boreholes([page(ws)])
-    assert [[(l.depth.start, l.depth.end, l.description) for l in b.layers] for b in bhs] == [
+    assert [
+        [(lay.depth.start, lay.depth.end, lay.description) for lay in b.layers] for b in bhs
+    ] == [
         [(0.0, 0.3, "Humus"), (0.3, 2.0, "Kies, sandig"), (2.0, 3.5, "Moräne")],
         [(0.0, 0.5, "Auffüllung"), (0.5, 1.8, "Sand, siltig"), (1.8, 4.0, "Mergel")],
     ]
@@ -402,7 +410,11 @@ def test_interval_row_broken_by_ocr_is_restored() -> None:
         words(150, 150, "Moräne, siltig"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end) for l in bh.layers] == [(0.0, 0.3), (0.3, 1.6), (1.6, 4.0)]
+    assert [(lay.depth.start, lay.depth.end) for lay in bh.layers] == [
+        (0.0, 0.3),
+        (0.3, 1.6),
+        (1.6, 4.0),
+    ]
 
 
 def test_ocr_damaged_values_are_restored_in_their_column() -> None:
@@ -425,7 +437,7 @@ def test_layer_identifiers_link_depths_to_descriptions_printed_elsewhere() -> No
         words(50, 270, "3) Moräne, siltig, kompakt"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+    assert [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers] == [
         (0.0, 0.4, "Mutterboden, humös, braun"),
         (0.4, 2.1, "Kies, sandig, grau, mit Steinen, locker"),
         (2.1, 5.0, "Moräne, siltig, kompakt"),
@@ -440,7 +452,7 @@ def test_identifier_and_description_on_the_depth_row_is_a_plain_interval_row() -
         words(170, 115, "Kies, sandig"),
     )
     (bh,) = detect_boreholes([p])
-    assert [(l.depth.start, l.depth.end, l.description) for l in bh.layers] == [
+    assert [(lay.depth.start, lay.depth.end, lay.description) for lay in bh.layers] == [
         (0.0, 0.4, "Humus"),
         (0.4, 2.1, "Kies, sandig"),
     ]
@@ -470,7 +482,7 @@ def test_text_upright_in_the_stored_frame_of_a_rotated_page() -> None:
         rotation=90,
     )
     (bh,) = detect_boreholes([p])
-    assert [l.description for l in bh.layers] == ["Humus", "Kies, sandig"]
+    assert [lay.description for lay in bh.layers] == ["Humus", "Kies, sandig"]
     assert bh.layers[0].description_bbox == next(w.bbox for w in p.words if w.text == "Humus")
 
 
@@ -496,7 +508,7 @@ def test_justified_line_split_by_a_wide_gap_stays_whole() -> None:
         words(200, 125, "sandig, grau, gut gerundet"),
     )
     (bh,) = detect_boreholes([p])
-    assert [l.description for l in bh.layers] == [
+    assert [lay.description for lay in bh.layers] == [
         "Humus, dunkelbraun, mit Wurzeln",
         "Kies, sandig, grau, gut gerundet",
     ]

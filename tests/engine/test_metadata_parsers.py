@@ -155,3 +155,16 @@ def test_groundwater_readings() -> None:
         == []
     )
     assert is_dry("Ganze Bohrung trocken") and is_dry("forage sec")
+
+
+@pytest.mark.parametrize(
+    ("text", "depths"),
+    [
+        ("WATER OBSERVATIONS: Groundwater between 11.5 and 12.7 m.", [11.5]),
+        ("Grundwasser zwischen 3.20 und 4.10 m", [3.2]),
+        ("niveau de la nappe entre 1,50 et 2,00 m", [1.5]),
+        ("Wasserspiegel: 1.20 m, 1.45 m", [1.2, 1.45]),
+    ],
+)
+def test_water_met_over_a_range_is_read_at_its_top(text: str, depths: list[float]) -> None:
+    assert [m.depth for m in find_readings(text)] == depths

@@ -30,7 +30,19 @@ def test_one_language_is_recognised(words: str, expected: str) -> None:
 
 
 def test_a_second_language_with_a_couple_of_words_is_kept_in_configured_order() -> None:
-    words = ["Kies", "sandig", "grau", "mit", "Steinen", "und", "Sand.", "Sondage:", "argile", "sableuse,", "gris"]
+    words = [
+        "Kies",
+        "sandig",
+        "grau",
+        "mit",
+        "Steinen",
+        "und",
+        "Sand.",
+        "Sondage:",
+        "argile",
+        "sableuse,",
+        "gris",
+    ]
     assert language_votes(words)["fra"] >= 2
     assert guess_languages(words, ALL) == "deu+fra"
 

@@ -73,7 +73,8 @@ def test_ink_run_crosses_small_gaps_only() -> None:
 
 
 def _page_image(items: list[tuple[float, str]], dpi: int = 300) -> tuple[np.ndarray, list[BBox]]:
-    """A grayscale render of Courier numbers at x positions on one line, and their word boxes in pixels."""
+    """A grayscale render of Courier numbers at x positions on one line, and their word boxes
+    in pixels."""
     doc = fitz.open()
     page = doc.new_page(width=300, height=60)
     for x, text in items:

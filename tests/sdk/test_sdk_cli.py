@@ -76,7 +76,8 @@ def test_start_module_path_command(capsys):
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:9095"
     assert argv[argv.index("--workers") + 1] == "2"
     assert argv[argv.index("--threads") + 1] == "4"
-    assert argv[argv.index("--timeout") + 1] == "0"
+    assert argv[argv.index("--timeout") + 1] == "120"  # never 0: no request holds a worker
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
     assert argv[-1] == "text_extractor.wsgi:app"
 
 
@@ -97,7 +98,7 @@ def test_start_passes_auth_through_environment(tmp_path):
 
     args = argparse.Namespace(
         backend="stratigraphy_ml_backend", host="127.0.0.1", port=9090, workers=1, threads=8,
-        timeout=0, preload=False, log_level="debug", basic_auth_user="u", basic_auth_pass="p",
+        timeout=120, preload=False, log_level="debug", basic_auth_user="u", basic_auth_pass="p",
     )  # fmt: skip
     argv, env = gunicorn_command(args)
     assert argv[-1] == "stratigraphy_ml_backend.wsgi:app"
@@ -111,6 +112,7 @@ def test_start_passes_auth_through_environment(tmp_path):
         ["start", "not a module!", "--print-command"],
         ["start", "text_extractor", "-p", "70000", "--print-command"],
         ["start", "text_extractor", "--workers", "0", "--print-command"],
+        ["start", "text_extractor", "--timeout", "0", "--print-command"],
         ["start", "text_extractor", "--basic-auth-user", "u", "--print-command"],
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from sdk_helpers import LABEL_CONFIG
 
@@ -28,7 +30,7 @@ def state(tmp_path):
 
 class Counting(LabelStudioMLBase):
     MODEL_VERSION = "c-1"
-    calls: list[list[int]] = []
+    calls: ClassVar[list[list[int]]] = []
 
     def predict(self, tasks, context=None, **kwargs):
         Counting.calls.append([t["id"] for t in tasks])

@@ -210,11 +210,16 @@ def test_non_json_body_is_400_json(client, path, data):
     assert_error(response, 400, "bad_request")
 
 
-def test_non_json_content_type_is_400_not_415(client):
-    response = client.post(
-        "/predict", data="tasks=1", content_type="application/x-www-form-urlencoded"
-    )
-    assert_error(response, 400, "bad_request")
+@pytest.mark.parametrize("path", ["/predict", "/setup", "/webhook"])
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data", None]
+)
+def test_post_bodies_must_be_declared_json(client, path, content_type):
+    # text/plain JSON would let any web page post across sites without a CORS preflight
+    response = client.post(path, data='{"tasks": []}', content_type=content_type)
+    assert_error(response, 415, "unsupported_media_type")
+    ok = client.post(path, data="{}", content_type="application/json; charset=utf-8")
+    assert ok.status_code != 415
 
 
 def test_unknown_route_and_wrong_method_are_json(client):
@@ -253,7 +258,7 @@ def test_extra_params_keys_become_kwargs_but_reserved_names_do_not(client):
 def test_long_batches_log_a_short_task_list(client, caplog):
     with caplog.at_level(logging.INFO, logger="label_studio_ml"):
         client.post("/predict", json=predict_body([task(i) for i in range(1, 31)]))
-    line = [r.getMessage() for r in caplog.records if "POST /predict" in r.getMessage()][0]
+    line = next(r.getMessage() for r in caplog.records if "POST /predict" in r.getMessage())
     assert "tasks=[1, 2," in line and "+10more" in line
 
 

@@ -46,6 +46,9 @@ def data_dir(tmp_path):
     return path
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost"})  # the test servers, allowed explicitly
+
+
 def make_resolver(data_dir, **overrides) -> UrlResolver:
     settings = replace(StorageSettings(data_dir=data_dir), **overrides)
     return UrlResolver(settings, LocalStorage(settings.data_dir))
@@ -253,7 +256,10 @@ def test_token_only_sent_to_the_label_studio_origin(data_dir, ls_server, foreign
     ls_server.files["/f.pdf"] = b"LS"
     foreign_server.files["/f.pdf"] = b"FOREIGN"
     resolver = make_resolver(
-        data_dir, label_studio_url=ls_server.url, label_studio_api_key=LEGACY_TOKEN
+        data_dir,
+        label_studio_url=ls_server.url,
+        label_studio_api_key=LEGACY_TOKEN,
+        allowed_fetch_hosts=LOOPBACK,
     )
     assert resolver.read_bytes(f"{ls_server.url}/f.pdf") == b"LS"
     assert resolver.read_bytes(f"{foreign_server.url}/f.pdf") == b"FOREIGN"
@@ -281,7 +287,7 @@ def test_token_dropped_on_redirect_to_foreign_host(data_dir, ls_server, foreign_
 
 
 def test_http_errors_map_to_not_found_and_storage_error(data_dir, ls_server):
-    resolver = make_resolver(data_dir)
+    resolver = make_resolver(data_dir, allowed_fetch_hosts=LOOPBACK)
     with pytest.raises(NotFound):
         resolver.fetch(f"{ls_server.url}/missing.pdf")
     with pytest.raises(StorageError, match="failed: ConnectionError"):
@@ -289,7 +295,7 @@ def test_http_errors_map_to_not_found_and_storage_error(data_dir, ls_server):
 
 
 def test_size_limit_declared_and_streamed(data_dir, ls_server):
-    resolver = make_resolver(data_dir, download_max_bytes=100_000)
+    resolver = make_resolver(data_dir, download_max_bytes=100_000, allowed_fetch_hosts=LOOPBACK)
     ls_server.big_size = 200_000
     with pytest.raises(InputDocumentError, match="DOWNLOAD_MAX_BYTES"):
         resolver.fetch(f"{ls_server.url}/big")
@@ -301,7 +307,7 @@ def test_size_limit_declared_and_streamed(data_dir, ls_server):
 
 def test_time_limit_for_a_slow_download(data_dir, ls_server):
     ls_server.slow_chunks, ls_server.slow_delay = 20, 0.1  # ~2 s in total, each read fast
-    resolver = make_resolver(data_dir, download_timeout=0.5)
+    resolver = make_resolver(data_dir, download_timeout=0.5, allowed_fetch_hosts=LOOPBACK)
     with pytest.raises(StorageError, match="DOWNLOAD_TIMEOUT"):
         resolver.fetch(f"{ls_server.url}/slow")
     ls_server.slow_chunks, ls_server.slow_delay = 1, 1.5  # the server stalls after the headers

@@ -81,6 +81,7 @@ def test_s3_client_refuses_untrusted_certificate(self_signed_server, s3_server):
 
 
 def test_downloads_refuse_untrusted_certificate(self_signed_server, tmp_path):
-    resolver = UrlResolver(StorageSettings(data_dir=tmp_path), LocalStorage(tmp_path))
+    settings = StorageSettings(data_dir=tmp_path, allowed_fetch_hosts=frozenset({"127.0.0.1"}))
+    resolver = UrlResolver(settings, LocalStorage(tmp_path))
     with pytest.raises(StorageError, match="SSLError"):
         resolver.fetch(f"{self_signed_server}/x.pdf")

@@ -1,6 +1,7 @@
 """Helpers for the stratigraphy backend tests: the real HTTP app on local or S3 storage.
 
-The fixtures ``local_backend`` / ``s3_backend`` (conftest.py) give a :class:`Backend`: a Flask test client
+The fixtures ``local_backend`` / ``s3_backend`` (conftest.py) give a :class:`Backend`: a Flask
+test client
 of ``create_app(StratigraphyModel, services=...)`` with a real storage (a tmp
 ``DATA_DIR``, or a bucket on the moto S3 server over HTTP), the real engine and
 a tmp ``MODEL_DIR``. ``Backend.put_document`` stores a PDF and its page images

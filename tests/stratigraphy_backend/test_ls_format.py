@@ -104,7 +104,7 @@ def test_page_one_regions_texts_relations_and_validation():
     for rel in relations:
         assert ids_by_type[rel["from_id"]] == "Material Description"
         assert ids_by_type[rel["to_id"]] == "Depth Interval"
-        assert rel["labels"] == ["belongs_to"] and rel["direction"] == "right"
+        assert "labels" not in rel and rel["direction"] == "right"  # no tag over the page
     # every rectangle has a textarea twin with the same id and geometry
     for rect in (r for r in results if r["type"] == "rectanglelabels"):
         twin = [r for r in results if r["type"] == "textarea" and r["id"] == rect["id"]]
@@ -178,22 +178,119 @@ def test_boxes_are_clamped_and_off_page_boxes_dropped():
     assert value["x"] == 0 and value["y"] == 90 and value["width"] == 50 and value["height"] == 10
 
 
-def test_config_without_textarea_or_relation_label():
+def test_config_without_textarea_or_with_a_relation_label():
     doc = _doc()
-    names = ConfigNames(text=None, relation=None)
+    names = ConfigNames(text=None)
     results = ls_format.regions_to_results(
         ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(10, 10), names
     )
     assert not [r for r in results if r["type"] == "textarea"]
     relations = [r for r in results if r["type"] == "relation"]
     assert relations and all("labels" not in r for r in relations)
+    labelled = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 1, "h", "v"),
+        doc.pages[0],
+        ImageSize(10, 10),
+        ConfigNames(relation="belongs_to"),
+    )
+    assert all(r["labels"] == ["belongs_to"] for r in labelled if r["type"] == "relation")
 
 
-def test_score_heuristic():
+def test_score_fallback_without_engine_confidence():
     doc = _doc()
     assert ls_format.page_score(doc, 1) == 1.0
     assert ls_format.page_score(doc, 2) == pytest.approx(0.75 * 0.9)
     assert ls_format.page_score(doc, 3) == 0.0
+
+
+def _with_confidence(doc: DocumentResult, layers: list[float | None], borehole: float | None):
+    bh = doc.boreholes[0]
+    new_layers = tuple(
+        Layer(
+            lay.depth,
+            lay.description,
+            lay.page,
+            lay.description_bbox,
+            lay.depth_bboxes,
+            lay.depth_pages,
+            confidence=c,
+        )
+        for lay, c in zip(bh.layers, layers, strict=True)
+    )
+    return DocumentResult(
+        doc.name,
+        doc.pages,
+        (Borehole(bh.index, new_layers, bh.metadata, bh.groundwater, confidence=borehole),),
+    )
+
+
+def test_scores_come_from_the_engine_confidence():
+    doc = _with_confidence(_doc(), [0.9, 0.3, None], borehole=0.5)
+    # 0.7 x the mean of the layers' own + 0.3 x the weakest
+    assert ls_format.page_score(doc, 1) == pytest.approx(0.7 * 0.6 + 0.3 * 0.3)
+    assert ls_format.page_score(doc, 2) == pytest.approx(0.5)  # the borehole's, no fallback
+    results = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(100, 100)
+    )
+    scores = {
+        (r["value"]["rectanglelabels"][0], r.get("score"))
+        for r in results
+        if r["type"] == "rectanglelabels"
+    }
+    assert ("Material Description", 0.9) in scores and ("Depth Interval", 0.3) in scores
+    assert ("Coordinates", None) in scores  # metadata is not judged: no made-up score
+    for r in results:
+        if r["type"] == "textarea":
+            twin = next(t for t in results if t["type"] == "rectanglelabels" and t["id"] == r["id"])
+            assert r.get("score") == twin.get("score")
+    errors = LabelInterface(CONFIG).validate_prediction(
+        {"result": results, "score": 0.6, "model_version": "x"}, return_errors=True
+    )
+    assert not errors, errors
+
+
+def _boxes(results, label):
+    return [
+        (v["x"], v["y"], v["x"] + v["width"], v["y"] + v["height"])
+        for v in (r["value"] for r in _by_label(results, label))
+    ]
+
+
+def _overlap(a, b):
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return max(w, 0) * max(h, 0)
+
+
+def test_depth_boxes_of_a_drawn_log_tile_the_column():
+    doc = _doc()  # layers 1 and 2 share the printed "0.3" (y 118-128)
+    results = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], ImageSize(595, 842)
+    )
+    first, second = sorted(_boxes(results, "Depth Interval"), key=lambda b: b[1])
+    assert _overlap(first, second) == pytest.approx(0, abs=1e-6)
+    assert first[3] == pytest.approx(123 / 842 * 100, abs=1e-3)  # the middle of "0.3"
+    assert second[1] == pytest.approx(123 / 842 * 100, abs=1e-3)
+    assert second[3] == pytest.approx(170 / 842 * 100, abs=1e-3)
+
+
+def test_boxes_are_fitted_to_the_ink_of_the_page_image():
+    doc = _doc()
+    image = ImageSize(595, 842)  # 1 px per point
+    # the description "Humus, braun" (text-layer box 200-400): its last word printed up to 418
+    ink = [BBox(201, 101, 300, 119), BBox(303, 101, 340, 119), BBox(344, 101, 418, 119)]
+    results = ls_format.regions_to_results(
+        ls_format.page_regions(doc, 1, "h", "v"), doc.pages[0], image, ink=ink
+    )
+    humus = next(
+        r["value"]
+        for r in _by_label(results, "Material Description")
+        if r["value"]["y"] < 100 / 842 * 100 + 1
+    )
+    # the right side goes to the print (+1 pt margin); the others already hold it and stay
+    assert humus["x"] == pytest.approx(200 / 595 * 100, abs=1e-3)
+    assert humus["x"] + humus["width"] == pytest.approx(419 / 595 * 100, abs=1e-3)
+    assert humus["y"] == pytest.approx(100 / 842 * 100, abs=1e-3)
 
 
 def test_format_number():

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import fitz
+import numpy as np
 from PIL import Image
 
 from label_studio_ml.app import create_app
@@ -125,3 +126,26 @@ def assert_valid_prediction(prediction: dict[str, Any]) -> None:
 def ask(client: Any, image: str, regions: list[dict[str, Any]]) -> str:
     """POST an interactive /predict for ``regions`` on ``image`` and return the transcription."""
     return transcription(client.post("/predict", json=interactive(image, regions)))
+
+
+def render_gray(page: fitz.Page, dpi: int = DPI) -> np.ndarray:
+    """A page rendered as an 8-bit grayscale array."""
+    pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY, alpha=False)
+    rows = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
+    return rows[:, : pix.width].copy()
+
+
+def degrade(gray: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
+    """A poor scan of a clean render: faded ink, grey paper, blur, speckle, JPEG artefacts."""
+    import cv2
+
+    if level <= 0:
+        return gray
+    rng = np.random.default_rng(seed)
+    g = gray.astype(np.float32)
+    g = 255 - (255 - g) * 0.75
+    g = g * 0.85 + 20
+    g = cv2.GaussianBlur(g, (0, 0), 0.8 * level)
+    g = np.clip(g + rng.normal(0, 12 * level, g.shape), 0, 255).astype(np.uint8)
+    ok, buf = cv2.imencode(".jpg", g, [cv2.IMWRITE_JPEG_QUALITY, 55])
+    return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else g

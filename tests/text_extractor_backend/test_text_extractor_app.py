@@ -180,7 +180,7 @@ def _layer_crop(sample: samples.Sample, index: int) -> tuple[bytes, str]:
     """A PNG of one description (as a cropped layer image) and its text."""
     layer = _layer(sample, index)
     doc = fitz.open(stream=sample.pdf, filetype="pdf")
-    clip = fitz.Rect(layer["material_description_rect"]) + (-4, -4, 4, 4)
+    clip = fitz.Rect(layer["material_description_rect"]) + (-4, -4, 4, 4)  # noqa: RUF005
     png = doc[0].get_pixmap(dpi=DPI, clip=clip).tobytes("png")
     doc.close()
     return png, layer["material_description"]
@@ -299,11 +299,11 @@ def test_bad_ocr_text_layer_of_a_scan_loses_to_a_fresh_ocr(tmp_path: Path, scan)
     page = doc[0]
     layers = scan.truth[0]["layers"]
     for layer in layers:  # an invisible, garbled OCR layer over each description
-        x0, y0, _x1, y1 = layer["material_description_rect"]
+        x0, _y0, _x1, y1 = layer["material_description_rect"]
         garbled = _garble(layer["material_description"])
         page.insert_text((x0, y1 - 2), garbled, fontsize=9, render_mode=3)
     good = layers[1]
-    x0, y0, _x1, y1 = layers[2]["material_description_rect"]
+    x0, _y0, _x1, y1 = layers[2]["material_description_rect"]
     pdf = doc.tobytes()
     doc.close()
     data = tmp_path / "data"

@@ -10,7 +10,7 @@ from label_studio_ml.errors import BadRequest, ConfigError
 from stratigraphy import samples
 from stratigraphy.geometry import BBox, pdf_bbox_to_percent
 from text_extractor.cleanup import clean_ocr_text, is_known, repair_word, text_quality
-from text_extractor.labels import apply_label, depth_interval_text, is_numeric_label
+from text_extractor.labels import apply_label, is_numeric_label
 from text_extractor.ocr import choose_psm, measure_lines
 from text_extractor.pdf_text import layer_text, order_lines
 from text_extractor.regions import Region, clamp_region, crop_region
@@ -59,7 +59,7 @@ def test_quality_tells_a_bad_ocr_layer_from_good_text() -> None:
     ],
 )
 def test_depth_interval_text(text: str, expected: str) -> None:
-    assert depth_interval_text(text) == expected
+    assert apply_label("Depth Interval", text) == expected
 
 
 def test_labels_other_than_numbers_keep_the_text() -> None:
@@ -140,14 +140,12 @@ def test_settings_from_env_and_validation() -> None:
 
 def test_poor_scan_crop_is_still_read() -> None:
     """Grey paper, faded ink, blur, speckle and JPEG artefacts: cleaned before Tesseract."""
-    import sys
     from difflib import SequenceMatcher
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    from bench_text_extractor import degrade, render_gray
+    from te_helpers import degrade, render_gray
 
     from text_extractor.ocr import ocr_gray
+    from text_extractor.transcribe import transcribe
 
     sample = samples.interval_text(200, "de")
     doc = fitz.open(stream=sample.pdf, filetype="pdf")
@@ -160,6 +158,8 @@ def test_poor_scan_crop_is_still_read() -> None:
         text = ocr_gray(crop_region(gray, region, settings.ocr_crop_pad), settings).text
         expected = layer["material_description"]
         assert SequenceMatcher(None, text, expected).ratio() >= 0.9, (text, expected)
+        words = transcribe(region, settings, gray=gray).text  # the words around the box
+        assert SequenceMatcher(None, words, expected).ratio() >= 0.9, (words, expected)
 
 
 def test_lru_cache_keeps_recent_values_and_never_caches_none() -> None:
@@ -182,3 +182,60 @@ def test_lru_cache_keeps_recent_values_and_never_caches_none() -> None:
     cache.get_or_load("b", loader("b", 2))
     assert cache.get_or_load("a", loader("a", 3)) == 3  # evicted (size 2), loaded again
     assert calls == ["a", "missing", "missing", "b", "a"]
+
+
+@pytest.mark.parametrize(
+    "label,printed,expected",
+    [
+        ("Depth Interval", "4.80 5.50", "start: 4.8 end: 5.5"),
+        ("Depth Interval", "0,25 0,60", "start: 0.25 end: 0.6"),
+        ("Depth Interval", "0950 10.00", "start: 9.5 end: 10"),
+        ("Depth Interval", "-0.30 -1.60", "start: 0.3 end: 1.6"),
+        ("Depth Interval", "4.80", "start: 4.8 end: "),
+        ("Depth Interval", "3 ft 10 ft", "start: 0.91 end: 3.05"),
+        ("Depth Interval", "5.50 4.80", "5.50 4.80"),  # upside down: not an interval, kept
+        ("Elevation", "399.78 m", "399.78"),
+        ("Elevation", "m.ü.M.:628.06", "628.06"),
+        ("Elevation", "SURFACE LEVEL 32.94 m AHD", "32.94"),
+        ("Coordinates", "Koord. 2'615'790 / 1'157'500", "2615790 / 1157500"),
+        ("Coordinates", "N 5813623 E 321040", "321040 / 5813623"),
+        ("Groundwater", "3.0 m le 11.07.2013", "3 m, 2013-07-11"),
+        ("Groundwater", "Water Level: 4.80m", "4.8 m"),
+        ("Borehole Name", "Sondierbohrung: SST KB 5", "SST KB 5"),
+        ("Borehole Name", "MGR01", "MGR01"),
+    ],
+)
+def test_label_formats_of_printed_values(label: str, printed: str, expected: str) -> None:
+    assert apply_label(label, printed) == expected
+
+
+def test_lost_decimal_point_is_restored_only_by_the_same_digits() -> None:
+    from text_extractor.numbers import accept
+
+    assert accept("42", "4.2.", 59.0) == "4.2"
+    assert accept("17", "1.7-", 78.0) == "1.7"
+    assert accept("42", "4.3", 90.0) is None  # a different number
+    assert accept("42", "4.2", 20.0) is None  # not sure enough
+    assert accept("4.2", "4.2", 90.0) is None  # had its decimals already
+    assert accept("10", "10", 90.0) is None  # nothing added
+
+
+def test_merge_keeps_a_good_layer_and_repairs_a_poor_one_word_by_word() -> None:
+    from text_extractor.merge import merge
+    from text_extractor.words import Word, lines_text
+
+    def row(texts: list[str], conf: float, source: str) -> list[Word]:
+        return [Word(t, 40 * i, 0, 40 * i + 30, 10, conf, source) for i, t in enumerate(texts)]
+
+    good = row(["Kies", "mit", "Sand,"], 100, "layer")
+    worse = row(["Kles", "mlt", "Saud,"], 90, "ocr")
+    assert lines_text(merge(good, worse).lines) == "Kies mit Sand,"
+    poor = row(["Kles", "mlt", "Sand,"], 100, "layer")
+    fresh = row(["Kies", "mit", "Sand,"], 93, "ocr")
+    merged = merge(poor, fresh)
+    assert lines_text(merged.lines) == "Kies mit Sand," and merged.replaced == 2
+    unsure = row(["Kies", "mit", "Sand,"], 40, "ocr")  # better words, but Tesseract is unsure
+    assert lines_text(merge(poor, unsure).lines) == "Kles mlt Sand,"
+    lost = [*row(["Kies", "mit"], 100, "layer")]
+    extra = row(["Kies", "mit", "Sand"], 95, "ocr")
+    assert lines_text(merge(lost, extra).lines) == "Kies mit Sand"

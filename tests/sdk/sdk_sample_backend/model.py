@@ -3,6 +3,7 @@
 - ``data.fail == "raise"``: ``predict()`` raises for any batch holding this task.
 - ``data.fail == "bad_document"``: this task's entry is an ``InputDocumentError``.
 - ``data.sleep``: seconds to sleep before answering (to spread load over workers).
+- like the real backends, it checks the request's deadline before each task.
 - every prediction echoes the state key ``trained_value`` and the worker pid.
 - ``fit`` records events; START_TRAINING waits for ``services.release`` (when
   given), then stores ``trained_value`` from ``project.title`` and bumps the version.
@@ -14,6 +15,7 @@ import os
 import time
 from typing import Any
 
+from label_studio_ml import deadline
 from label_studio_ml.errors import InputDocumentError
 from label_studio_ml.model import LabelStudioMLBase
 from label_studio_ml.response import ModelResponse, PredictionValue
@@ -32,6 +34,7 @@ class EchoModel(LabelStudioMLBase):
         trained = self.get("trained_value", "untrained")
         predictions: list[Any] = []
         for task in tasks:
+            deadline.check()
             data = task.get("data", {})
             if data.get("fail") == "raise":
                 raise RuntimeError("secret-internal-detail: model exploded")
