@@ -53,6 +53,10 @@ class EngineSettings:
     """Read short numbers of OCR'd pages again, each on its own crop with a digit whitelist, and
     take the reading when it only adds the decimals page OCR dropped ('38' -> '38.2'), one extra
     Tesseract run per page (ENGINE_OCR_REREAD_NUMBERS)."""
+    ocr_prepare_unsure: float = 0.1
+    """When more than this share of a page's text-like OCR words are unsure (confidence < 60), a
+    prepared copy of the page (lighting flattened, rules removed, adaptive threshold) is read too
+    and the surer reading kept word by word (ENGINE_OCR_PREPARE_UNSURE; 1 = never)."""
     ocr_enabled: bool = True
     """OCR pages without a usable text layer (ENGINE_OCR); off: such pages have no words."""
     outline_ocr: bool = True
@@ -114,6 +118,8 @@ class EngineSettings:
             raise ConfigError(
                 "ENGINE_OCR_PROBE_PIXELS must be >= 0 and ENGINE_OCR_PROBE_DPI between 50 and 300"
             )
+        if not 0.0 <= self.ocr_prepare_unsure <= 1.0:
+            raise ConfigError("ENGINE_OCR_PREPARE_UNSURE must be between 0 and 1")
         if self.min_text_words < 1 or self.max_outline_regions < 0:
             raise ConfigError(
                 "ENGINE_MIN_TEXT_WORDS must be >= 1 and ENGINE_MAX_OUTLINE_REGIONS >= 0"
@@ -131,6 +137,7 @@ class EngineSettings:
             "ocr_enabled": "ENGINE_OCR",
             "ocr_orientation": "ENGINE_OCR_ORIENTATION",
             "ocr_reread_numbers": "ENGINE_OCR_REREAD_NUMBERS",
+            "ocr_prepare_unsure": "ENGINE_OCR_PREPARE_UNSURE",
             "ocr_invert": "ENGINE_OCR_INVERT",
             "ocr_probe_pixels": "ENGINE_OCR_PROBE_PIXELS",
             "ocr_probe_dpi": "ENGINE_OCR_PROBE_DPI",

@@ -27,8 +27,9 @@ from PIL import Image
 from label_studio_ml.errors import InputDocumentError, OcrEngineError
 from stratigraphy.geometry import BBox, pixels_to_pdf_bbox, rotate_bbox, rotated_size, union_all
 from stratigraphy.model import PageContent, Segment, TextSource, Word
-from stratigraphy.ocr import numbers, tesseract
+from stratigraphy.ocr import merge, numbers, prepare, tesseract
 from stratigraphy.ocr.language import guess_languages
+from stratigraphy.ocr.prepare import Gray
 from stratigraphy.pdf.lines import (
     box_to_segment,
     detect_raster_lines,
@@ -45,6 +46,7 @@ MIN_OCR_CONF = 20.0  # Tesseract words below this are mostly noise from lines an
 MAX_GLYPHS_FOR_REGIONS = 6000
 SPARSE_OCR_WORDS = 40  # fewer sure words than this: check whether the scan lies sideways
 MIN_ORIENTATION_CONF = 2.0
+PREPARED_BLOCK = 100_000  # block numbers of words read from the prepared page start here
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +193,7 @@ def read_page(
     needs_ocr = not is_text_layer_usable(words, image_cover, len(scan.glyphs), settings)
     source = TextSource.TEXT_LAYER
     text_rotation = 0
-    gray: np.ndarray | None = None
+    gray: Gray | None = None
     ocr_dpi: float | None = None
     if needs_ocr and (image_cover > 0.0 or scan.glyphs or segments or words):
         if not (settings.ocr_enabled and allow_ocr):
@@ -214,11 +216,9 @@ def read_page(
                 log.warning("page %d: OCR failed: %s (%s)", number, exc.message, exc.detail)
                 warnings.append(f"page {number}: OCR failed ({exc.message}); the page has no words")
                 ocr_words = []
-            if (
-                ocr_words
-                and settings.ocr_orientation
-                and _readable_count(ocr_words) < SPARSE_OCR_WORDS
-            ):
+            # no sure word at all counts too: a sideways page read upright is all unsure, and
+            # the merge with the prepared reading drops unsure words
+            if settings.ocr_orientation and _readable_count(ocr_words) < SPARSE_OCR_WORDS:
                 turned = _turned_reading(
                     gray, ocr_words, number, width, height, rotation, dpi, page_settings
                 )
@@ -316,7 +316,7 @@ def text_layer_turn(page: fitz.Page, words: list[Word]) -> int:
     if not votes:
         return 0
     total = max(votes, key=lambda t: votes[t])
-    return (total - page.rotation) % 360
+    return (total - int(page.rotation)) % 360
 
 
 def is_text_layer_usable(
@@ -355,14 +355,14 @@ def _image_coverage(page: fitz.Page, page_area: float) -> float:
 
 
 def fit_dpi(width: float, height: float, dpi: int, max_pixels: int) -> int:
-    """``dpi``, lowered so that a ``width`` x ``height`` pt page renders to at most ``max_pixels``."""
+    """``dpi``, lowered so a ``width`` x ``height`` pt page renders to at most ``max_pixels``."""
     pixels = (width * dpi / 72.0) * (height * dpi / 72.0)
     if pixels <= max_pixels:
         return dpi
     return max(36, int(dpi * math.sqrt(max_pixels / pixels)))
 
 
-def _render_gray(page: fitz.Page, dpi: int, clip: fitz.Rect | None = None) -> np.ndarray:
+def _render_gray(page: fitz.Page, dpi: int, clip: fitz.Rect | None = None) -> Gray:
     """Render with /Rotate applied, as an 8-bit grayscale array."""
     pix = page.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY, alpha=False, clip=clip)
     return (
@@ -373,7 +373,7 @@ def _render_gray(page: fitz.Page, dpi: int, clip: fitz.Rect | None = None) -> np
 
 
 def ocr_image(
-    gray: np.ndarray,
+    gray: Gray,
     number: int,
     width: float,
     height: float,
@@ -389,8 +389,9 @@ def ocr_image(
     Large images are cut into overlapping horizontal bands read in parallel; a word
     belongs to the band that holds its centre, so none is lost or doubled at a seam.
     """
+    lined = gray
     if settings.ocr_erase_lines != "none":
-        gray = erase_raster_lines(
+        lined = erase_raster_lines(
             gray, max(20, int(dpi / 5)), horizontal=settings.ocr_erase_lines == "all"
         )
     bands = _bands(gray.shape[0], gray.shape[1], settings)
@@ -399,12 +400,16 @@ def ocr_image(
     def run(band: tuple[int, int, int, int]) -> list[tuple[tesseract.OcrWord, int]]:
         top, bottom, keep_from, keep_to = band
         found = tesseract.image_to_words(
-            Image.fromarray(gray[top:bottom]),
+            Image.fromarray(lined[top:bottom]),
             languages=settings.ocr_languages,
             psm=psm,
             timeout=settings.ocr_timeout,
             extra_config=_extra_config(settings),
         )
+        if settings.ocr_prepare_unsure < 1.0 and merge.reading_is_poor(
+            found, settings.ocr_prepare_unsure
+        ):
+            found = _read_prepared(gray[top:bottom], found, dpi, psm, settings)
         return [(w, top) for w in found if keep_from <= w.bbox.cy + top < keep_to]
 
     if len(bands) == 1:
@@ -413,7 +418,7 @@ def ocr_image(
         with ThreadPoolExecutor(max_workers=min(len(bands), settings.ocr_workers)) as pool:
             results = list(pool.map(run, bands))
     ox, oy = offset
-    rereads = _reread_numbers(gray, results, settings)
+    rereads = _reread_numbers(lined, results, settings)
     words: list[Word] = []
     for band_index, found in enumerate(results):
         for w, top in found:
@@ -428,12 +433,52 @@ def ocr_image(
             )
             box = pixels_to_pdf_bbox(pixel_box, width, height, rotation, dpi)
             line = band_index * 1_000_000 + w.block * 10000 + w.par * 100 + w.line
+            if w.block >= PREPARED_BLOCK:  # the prepared reading's lines are its own
+                line = -line
             words.append(Word(text, box, number, line, w.conf))
     return words
 
 
+def _read_prepared(
+    gray: Gray,
+    first: list[tesseract.OcrWord],
+    dpi: float,
+    psm: int,
+    settings: EngineSettings,
+) -> list[tesseract.OcrWord]:
+    """A poor reading merged with a reading of the prepared image, the surer word kept.
+
+    The prepared words' block numbers are moved past PREPARED_BLOCK so that their text lines
+    stay apart from the first reading's. A failed second reading leaves the first one.
+    """
+    started = time.perf_counter()
+    try:
+        second = tesseract.image_to_words(
+            Image.fromarray(prepare.prepare_page(gray, dpi)),
+            languages=settings.ocr_languages,
+            psm=psm,
+            timeout=settings.ocr_timeout,
+            extra_config=f"{_extra_config(settings)} {prepare.TESSERACT_CONFIG}".strip(),
+        )
+    except OcrEngineError as exc:
+        log.warning("OCR of the prepared page failed: %s", exc.message)
+        return first
+    second = [replace(w, block=w.block + PREPARED_BLOCK) for w in second]
+    merged = merge.merge_readings(first, second)
+    quality = merge.reading_quality(first)
+    log.info(
+        "%d of %d OCR words unsure; prepared copy read in %.1f s, %d of %d words from it",
+        quality.unsure,
+        quality.words,
+        time.perf_counter() - started,
+        sum(1 for w in merged if w.block >= PREPARED_BLOCK),
+        len(merged),
+    )
+    return merged
+
+
 def _reread_numbers(
-    gray: np.ndarray, results: list[list[tuple[tesseract.OcrWord, int]]], settings: EngineSettings
+    gray: Gray, results: list[list[tuple[tesseract.OcrWord, int]]], settings: EngineSettings
 ) -> dict[int, tesseract.OcrWord]:
     """Cut-short numbers completed by a focused second reading, by ``id`` of the page OCR word.
 
@@ -458,7 +503,7 @@ def _extra_config(settings: EngineSettings) -> str:
     return "" if settings.ocr_invert else "-c tessedit_do_invert=0"
 
 
-def probe_languages(gray: np.ndarray, dpi: float, settings: EngineSettings) -> str:
+def probe_languages(gray: Gray, dpi: float, settings: EngineSettings) -> str:
     """The languages to OCR a rendered page in: ENGINE_OCR_LANGUAGES, narrowed on large pages.
 
     A large page is first read quickly (ENGINE_OCR_PROBE_DPI, one small model, only the
@@ -489,7 +534,7 @@ def probe_languages(gray: np.ndarray, dpi: float, settings: EngineSettings) -> s
         else [small]
     )
 
-    def read(part: np.ndarray) -> list[str]:
+    def read(part: Gray) -> list[str]:
         found = tesseract.image_to_words(
             Image.fromarray(part),
             languages=model,
@@ -536,7 +581,7 @@ def _readable_count(words: list[Word]) -> int:
 
 
 def _turned_reading(
-    gray: np.ndarray,
+    gray: Gray,
     words: list[Word],
     number: int,
     width: float,
@@ -597,7 +642,7 @@ def outline_words(
     gray = _render_gray(page, dpi, clip=fitz.Rect(span.x0, span.y0, span.x1, span.y1))
     ox, oy = span.x0 * scale, span.y0 * scale
     # stack the regions' crops into one small image: one Tesseract run over little white space
-    crops: list[tuple[np.ndarray, float, float]] = []
+    crops: list[tuple[Gray, float, float]] = []
     for box in shown:
         x0, y0 = max(0, int(box.x0 * scale - ox)), max(0, int(box.y0 * scale - oy))
         x1 = min(gray.shape[1], int(box.x1 * scale - ox) + 1)
@@ -662,7 +707,7 @@ def outline_words(
 def raster_segments(
     page: fitz.Page,
     settings: EngineSettings,
-    gray: np.ndarray | None = None,
+    gray: Gray | None = None,
     gray_dpi: float | None = None,
 ) -> list[Segment]:
     """Ruling lines of a scanned page, found with OpenCV, in unrotated PDF points."""
@@ -677,7 +722,8 @@ def raster_segments(
         if factor < 1.0:
             import cv2
 
-            gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            gray = small.astype(np.uint8)
             dpi = settings.lines_dpi
     out: list[Segment] = []
     for box in detect_raster_lines(gray):
