@@ -46,13 +46,13 @@ def _marks(result: DocumentResult) -> dict[int, list[_Mark]]:
             for box, page in zip(layer.depth_bboxes, pages, strict=False):
                 marks[page].append(("depth", box, ""))
         meta = bh.metadata
-        if meta.coordinates and meta.coordinates.bbox and meta.coordinates.page:
-            c = meta.coordinates
+        c = meta.coordinates
+        if c and c.bbox and c.page:
             marks[c.page].append(
                 ("coordinates", c.bbox, f"{prefix}{c.system.value} {c.east:.0f}/{c.north:.0f}")
             )
-        if meta.elevation and meta.elevation.bbox and meta.elevation.page:
-            e = meta.elevation
+        e = meta.elevation
+        if e and e.bbox and e.page:
             marks[e.page].append(("elevation", e.bbox, f"{prefix}{e.value:g} m a.s.l."))
         if meta.name and meta.name.bbox and meta.name.page:
             marks[meta.name.page].append(("name", meta.name.bbox, f"{prefix}{meta.name.text}"))

@@ -58,8 +58,8 @@ def extract_pages(
         metadata, groundwater = extract_metadata(list(pages), None)
         boreholes.append(Borehole(0, (), metadata, tuple(groundwater)))
     infos = tuple(PageInfo(p.number, p.width, p.height, p.rotation, p.source) for p in pages)
-    found = tuple(f"borehole {i + 1}: {w}" for i, d in enumerate(detected) for w in d.warnings)
-    return DocumentResult(name, infos, tuple(boreholes), (*warnings, *found))
+    notes = tuple(f"borehole {i + 1}: {w}" for i, d in enumerate(detected) for w in d.warnings)
+    return DocumentResult(name, infos, tuple(boreholes), (*warnings, *notes))
 
 
 def extract_document(

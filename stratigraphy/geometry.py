@@ -163,7 +163,7 @@ def unrotate_bbox(box: BBox, width: float, height: float, rotation: int) -> BBox
 def pdf_bbox_to_pixels(
     box: BBox, page_width: float, page_height: float, rotation: int, dpi: float
 ) -> BBox:
-    """Box in unrotated PDF points -> pixel box of the page rendered at ``dpi`` (rotation applied)."""
+    """Box in unrotated PDF points -> pixel box of the page rendered at ``dpi`` (rotated)."""
     scale = dpi / POINTS_PER_INCH
     r = rotate_bbox(box, page_width, page_height, rotation)
     return BBox(r.x0 * scale, r.y0 * scale, r.x1 * scale, r.y1 * scale)

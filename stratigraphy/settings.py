@@ -28,7 +28,8 @@ class EngineSettings:
     ocr_dpi: int = 300
     """Resolution pages are rendered at for OCR (ENGINE_OCR_DPI)."""
     ocr_psm: int = 11
-    """Tesseract page segmentation mode for whole pages (ENGINE_OCR_PSM): 11 sparse text suits logs."""
+    """Tesseract page segmentation mode for whole pages (ENGINE_OCR_PSM); 11, sparse text, suits
+    logs."""
     ocr_timeout: float = 60.0
     """Limit for one Tesseract run in seconds (ENGINE_OCR_TIMEOUT)."""
     ocr_erase_lines: str = "vertical"
@@ -63,7 +64,8 @@ class EngineSettings:
     """OCR small regions of vector-drawn lettering on text-layer pages (ENGINE_OUTLINE_OCR)."""
     outline_ocr_languages: str = ""
     """Languages for outline lettering (ENGINE_OUTLINE_OCR_LANGUAGES); empty: the first of
-    ENGINE_OCR_LANGUAGES. Labels and numbers need one model; each extra one costs ~0.15 s to load."""
+    ENGINE_OCR_LANGUAGES. Labels and numbers need one model; each extra one costs ~0.15 s to
+    load."""
     max_outline_regions: int = 40
     """At most this many outline regions are OCR'd per page (ENGINE_MAX_OUTLINE_REGIONS)."""
     min_text_words: int = 5
@@ -78,7 +80,8 @@ class EngineSettings:
     """Pages OCR'd at ENGINE_OCR_DPI that would exceed this many pixels get a lower dpi, keeping
     large sheets within the time target; A4 at 300 dpi is 8.7 million (ENGINE_OCR_MAX_PIXELS)."""
     max_render_pixels: int = 40_000_000
-    """Pages are rendered at a lower dpi when they would exceed this many pixels (ENGINE_MAX_RENDER_PIXELS)."""
+    """Pages are rendered at a lower dpi when they would exceed this many pixels
+    (ENGINE_MAX_RENDER_PIXELS)."""
     max_file_bytes: int = 200 * 1024 * 1024
     """Larger documents are refused (ENGINE_MAX_FILE_BYTES)."""
 
@@ -95,7 +98,8 @@ class EngineSettings:
             raise ConfigError(f"ENGINE_LINES_DPI must be between 36 and 300, not {self.lines_dpi}")
         if self.ocr_erase_lines not in ("none", "vertical", "all"):
             raise ConfigError(
-                f"ENGINE_OCR_ERASE_LINES must be none, vertical or all, not {self.ocr_erase_lines!r}"
+                "ENGINE_OCR_ERASE_LINES must be none, vertical or all, "
+                f"not {self.ocr_erase_lines!r}"
             )
         if self.ocr_psm not in (1, 3, 4, 6, 11, 12):
             raise ConfigError(

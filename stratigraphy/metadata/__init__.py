@@ -184,7 +184,9 @@ def extract_metadata(
             text = variant.text
             joined = variant is not phrase
 
-            def dist_of(start: int, end: int, variant: Snippet = variant) -> float:
+            def dist_of(
+                start: int, end: int, variant: Snippet = variant, page_no: int = page_no
+            ) -> float:
                 return _distance(variant.span_bbox(start, end), page_no, region)
 
             # coordinates

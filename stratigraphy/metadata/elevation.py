@@ -66,11 +66,14 @@ def find_elevation(text: str) -> ElevationMatch | None:
         )
         if not (with_unit or (gap is not None and (unit_before or gap < 40))):
             continue
-        if not re.search(r"[.,]", m.group(1)) and not (with_unit or unit_before):
-            # a bare integer after a label: only with metres right after a label close by
-            # ("Altitude: 512 m"); years and ids have neither
-            if not (gap is not None and gap < 12 and re.match(r"\s?m\b(?!m)", after)):
-                continue
+        # a bare integer after a label: only with metres right after a label close by
+        # ("Altitude: 512 m"); years and ids have neither
+        if (
+            not re.search(r"[.,]", m.group(1))
+            and not (with_unit or unit_before)
+            and not (gap is not None and gap < 12 and re.match(r"\s?m\b(?!m)", after))
+        ):
+            continue
         return ElevationMatch(
             value, m.start(1), m.end(1), gap is not None, with_unit or unit_before
         )

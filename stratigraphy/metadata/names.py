@@ -1,4 +1,4 @@
-"""Borehole names: ``Bohrung KB 3``, ``Sondierbohrung: SST KB 5``, ``SONDAGE S 4``, ``Forage F12``."""
+"""Borehole names: ``Bohrung KB 3``, ``Sondierbohrung: SST KB 5``, ``SONDAGE S 4``, ``F12``."""
 
 from __future__ import annotations
 

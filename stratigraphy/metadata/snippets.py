@@ -18,7 +18,7 @@ from stratigraphy.model import PageContent, Word
 
 @dataclass(frozen=True, slots=True)
 class Snippet:
-    """Words read left to right as one string; ``offsets[i]`` is word i's (start, end) in ``text``."""
+    """Words read left to right as one string; ``offsets[i]``: word i's (start, end) in ``text``."""
 
     words: tuple[Word, ...]
     text: str = field(init=False)

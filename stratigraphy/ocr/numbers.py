@@ -42,7 +42,7 @@ _DECIMAL = re.compile(r"^[-+]?\d{1,4}[.,]\d{1,3}$")
 
 
 def is_candidate(text: str) -> bool:
-    """A short number without decimal digits (``38``, ``104``, ``0.``, ``-2``): possibly cut short."""
+    """A short number without decimal digits (``38``, ``104``, ``0.``, ``-2``): maybe cut short."""
     return bool(_CANDIDATE.match(text))
 
 
@@ -132,9 +132,9 @@ def plan_crops(
         right = all_x0[same_line & (all_x0 >= box.x1 - 1) & (all_x1 > box.x0 + 1)]
         lo = max([box.x0 - REACH * h, *(left + 1)])
         hi = min([box.x1 + REACH * h, *(right - 1)])
-        y0, y1 = max(0, int(box.y0)), min(rows, int(round(box.y1)))
+        y0, y1 = max(0, int(box.y0)), min(rows, round(box.y1))
         lo_i, hi_i = max(0, int(lo)), min(cols, int(hi))
-        x0, x1 = max(lo_i, int(box.x0)), min(hi_i, int(round(box.x1)))
+        x0, x1 = max(lo_i, int(box.x0)), min(hi_i, round(box.x1))
         if y1 - y0 < 3 or x1 <= x0:
             continue
         band = gray[y0:y1, :] < 128
@@ -159,11 +159,8 @@ def plan_crops(
 def stack_crops(
     gray: np.ndarray, crops: Sequence[Crop]
 ) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """One white sheet with the crops one below the other; the sheet rows ``[top, bottom)`` of each."""
-    parts = [
-        gray[int(c.box.y0) : int(round(c.box.y1)), int(c.box.x0) : int(round(c.box.x1))]
-        for c in crops
-    ]
+    """One white sheet with the crops one below the other; the rows ``[top, bottom)`` of each."""
+    parts = [gray[int(c.box.y0) : round(c.box.y1), int(c.box.x0) : round(c.box.x1)] for c in crops]
     gap = max(10, max(p.shape[0] for p in parts) // 2)
     sheet = np.full(
         (sum(p.shape[0] + gap for p in parts) + gap, max(p.shape[1] for p in parts) + 2 * gap),

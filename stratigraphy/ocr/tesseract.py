@@ -162,7 +162,7 @@ def image_to_string(
 
 
 def detect_orientation(image: Image.Image, *, timeout: float = 30.0) -> tuple[int, float] | None:
-    """Clockwise turn (0, 90, 180, 270) that makes the text of ``image`` upright, and its confidence.
+    """Clockwise turn (0, 90, 180, 270) that makes the text of ``image`` upright, with confidence.
 
     None when Tesseract cannot tell (too little text); other failures raise OcrEngineError.
     """

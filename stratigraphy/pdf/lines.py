@@ -187,9 +187,10 @@ def erase_raster_lines(
     mask = np.zeros_like(binary)
     sizes = ((min_length_px, 1), (1, min_length_px)) if horizontal else ((1, min_length_px),)
     for size in sizes:
-        mask |= cv2.morphologyEx(
+        opened = cv2.morphologyEx(
             binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size)
         )
+        mask = np.bitwise_or(mask, opened)
     mask = cv2.dilate(mask, np.ones((3, 3) if horizontal else (1, 3), np.uint8))
     out = gray.copy()
     out[mask > 0] = 255

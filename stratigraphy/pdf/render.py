@@ -63,7 +63,7 @@ def _png(page: fitz.Page, dpi: float) -> bytes:
             detail=f"{r.width:.0f} x {r.height:.0f} pt",
         )
     try:
-        pix = page.get_pixmap(dpi=int(round(dpi)), alpha=False)
+        pix = page.get_pixmap(dpi=round(dpi), alpha=False)
         return bytes(pix.tobytes("png"))
     except Exception as exc:
         raise InputDocumentError(
