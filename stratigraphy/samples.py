@@ -944,6 +944,106 @@ def sheet_log(seed: int = 21, lang: str = "fr") -> Sample:
     )
 
 
+_TABLE_HEADINGS = {
+    "de": ("Tiefe [m]", "Beschreibung", "Probenahme"),
+    "fr": ("Prof. [m]", "Description", "Échantillons"),
+    "it": ("Prof. [m]", "Descrizione", "Campioni"),
+    "en": ("Depth (m)", "Description", "Samples"),
+}
+_UNIT_AGAIN = {
+    "de": "{unit}: gegen unten fester, grau",
+    "fr": "{unit}: plus compact vers le bas, gris",
+    "it": "{unit}: più compatto verso il basso, grigio",
+    "en": "{unit}: becoming denser with depth, grey",
+}
+
+
+def _continuation_log(
+    doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth
+) -> _Borehole:
+    """A log on sheets of 5 m whose last layer runs from sheet 1 through all of sheet 2: the
+    second sheet prints no boundary, only its scale ticks (going on from 5), the layer's unit
+    named again with new wording, depth-prefixed notes, the end of the hole; beside the log a
+    sample column whose heading sits at the table's top, far above its first value there."""
+    sheet = 5.0
+    total = meta.total_depth or 9.4
+    depths = [0.0, round(rng.uniform(0.2, 0.5), 2), round(rng.uniform(1.1, 1.9), 2)]
+    depths += [round(rng.uniform(2.4, 3.4), 2), total]
+    mats = rng.sample(MATERIALS[lang], len(depths) - 1)
+    heads = _TABLE_HEADINGS[lang]
+    bh = _Borehole(meta)
+    pens: list[_Pen] = []
+    tops: list[float] = []
+    first = doc.page_count
+    for _ in range(2):
+        doc.new_page(width=A4[0], height=A4[1])
+    for k in range(2):
+        pen = _Pen(doc[first + k])
+        top = _draw_header(pen, meta, lang, 50, 40) + 30
+        for x, text in zip((60, 160, 420), heads, strict=True):
+            pen.text(x, top - 14, text)
+        pen.hline(45, 500, top)
+        pen.hline(45, 500, A4[1] - 90)
+        pens.append(pen)
+        tops.append(top)
+        _page_footer(pen, k + 1, 2, lang)
+    scale = (A4[1] - 90 - tops[0]) / sheet
+
+    def pos(d: float, k: int) -> float:
+        return tops[k] + (d - k * sheet) * scale
+
+    for k in range(2):  # whole-metre ticks of the depth scale on the far left
+        for m in range(1, int(sheet)):
+            pens[k].text(52, pos(k * sheet + m, k) - 3, str(int(k * sheet + m)), fs=6)
+    boxes: dict[float, tuple[int, BBox]] = {}
+    for d in depths[1:-1]:
+        pens[0].hline(145, 410, pos(d, 0))
+        boxes[d] = (1, pens[0].text(140, pos(d, 0) - 5.5, _fmt(d), align="right"))
+    pens[0].text(140, A4[1] - 95.5, _fmt(sheet), align="right")  # the sheet's bottom
+    # sample depths: the first on sheet 2 lies far below the table's heading row
+    taken = sorted({round(rng.uniform(0.5, 4.5), 1) for _ in range(3)})
+    taken += [round(rng.uniform(6.6, 7.2), 1), round(rng.uniform(7.8, 8.8), 1)]
+    for d in taken:
+        k = 0 if d < sheet else 1
+        pens[k].text(470, pos(d, k) - 4, _fmt(d, 1), align="right")
+    notes = _SUB_NOTES[lang]
+    for i, text in enumerate(mats):
+        a, b = depths[i], depths[i + 1]
+        lines = pens[0].wrap(text, 240)
+        rect = pens[0].paragraph(160, pos(a, 0) + 3, lines)
+        words = " ".join(lines)
+        if b > sheet:
+            again = _UNIT_AGAIN[lang].format(unit=text.split(",")[0].split(":")[0])
+            pens[1].text(160, tops[1] + 3, again)
+            words += " " + again
+            for d, template in zip(taken[-2:], notes, strict=True):
+                note = template.format(d=_fmt(d, 1))
+                pens[1].text(160, pos(d, 1) - 4, note)
+                words += " " + note
+            end = _END[lang].format(d=_fmt(total))
+            line = pens[1].text(160, pos(total, 1) + 4, end)
+            x = line.x0 + pens[1].width(end[: end.index(_fmt(total))])
+            boxes[b] = (2, BBox(x, line.y0, x + pens[1].width(_fmt(total)), line.y1))
+        bh.layers.append(
+            _layer((a, b), words, 1, rect, [x for x in (boxes.get(a), boxes.get(b)) if x])
+        )
+    return bh
+
+
+def continuation_sheet(seed: int = 51, lang: str = "de") -> Sample:
+    """A thick last layer runs through a sheet that prints no boundary of its own."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "KB 12", round(rng.uniform(8.9, 9.6), 2), gw=False)
+    bh = _continuation_log(doc, rng, lang, meta)
+    return Sample(
+        f"continuation_sheet_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "a sheet with no boundary: the open layer runs through it to the end of the hole",
+    )
+
+
 _SURFACE = {
     "de": "cm Humus",
     "fr": "cm terre végétale",
@@ -1044,6 +1144,7 @@ def all_samples() -> list[Sample]:
         columns_header(9, "fr"),
         columns_header(19, "de"),
         sheet_log(21, "fr"),
+        continuation_sheet(51, "de"),
         drawn_log(31, "de"),
         scanned(8),  # last: tests of the text layer take all but the last
     ]

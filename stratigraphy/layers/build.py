@@ -28,7 +28,7 @@ from stratigraphy.model import Segment
 _END_OF_HOLE = re.compile(
     r"\b(fin du forage|fin de forage|fin du sondage|endtiefe|ende der bohrung|bohrende|"
     r"end of (bore)?hole|eoh|fine del sondaggio|fine sondaggio|fondo foro|fin du puits|"
-    r"fin de la fouille)\b",
+    r"fin de la fouille|(bore|borehole|hole|boring|drilling) (discontinued|terminated))\b",
     re.IGNORECASE,
 )
 
@@ -116,6 +116,11 @@ def _before_end_of_hole(group: list[Line]) -> list[Line]:
             break
         out.append(line)
     return out
+
+
+def is_end_of_hole(line: Line) -> bool:
+    """Whether a line names the end of the hole ('Endtiefe', 'Bore discontinued at 20.0m')."""
+    return _END_OF_HOLE.search(line.text) is not None
 
 
 def end_of_hole(lines: list[Line], after: float, h: float) -> tuple[float, BBox] | None:

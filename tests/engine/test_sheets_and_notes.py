@@ -149,3 +149,19 @@ def test_scale_labels_read_with_their_tick_as_a_dash_still_calibrate() -> None:
     labels = [w for m in range(1, 7) for w in words(60, 100 + 50 * m - 4, f"\u2014{m}")]
     scale = depth_scale(words_to_runs(labels), [])
     assert scale is not None and abs(scale.top - 100) < 1e-6 and scale.first == 1
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(51, "de"), (52, "fr"), (53, "en"), (54, "it")])
+def test_sheet_without_a_boundary_continues_the_open_layer(seed: int, lang: str) -> None:
+    """A sheet whose depth column holds only scale ticks prints no boundary: the layer open at
+    the foot of the sheet before runs through it to the end of the hole, with the sheet's
+    text; the sample column beside it (its heading at the table's top) gives no layers."""
+    sample = samples.continuation_sheet(seed, lang)
+    predicted = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
+    assert len(predicted) == 1, predicted
+    score = score_file(predicted, sample.truth)
+    assert score.layers.f1 == 1.0, predicted
+    last = predicted[0]["layers"][-1]
+    truth = sample.truth[0]["layers"][-1]
+    assert last["depth_interval"] == truth["depth_interval"]
+    assert last["material_description"] == truth["material_description"]
