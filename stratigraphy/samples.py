@@ -1022,8 +1022,8 @@ def _continuation_log(
                 words += " " + note
             end = _END[lang].format(d=_fmt(total))
             line = pens[1].text(160, pos(total, 1) + 4, end)
-            x = line.x0 + pens[1].width(end[: end.index(_fmt(total))])
-            boxes[b] = (2, BBox(x, line.y0, x + pens[1].width(_fmt(total)), line.y1))
+            left = line.x0 + pens[1].width(end[: end.index(_fmt(total))])
+            boxes[b] = (2, BBox(left, line.y0, left + pens[1].width(_fmt(total)), line.y1))
         bh.layers.append(
             _layer((a, b), words, 1, rect, [x for x in (boxes.get(a), boxes.get(b)) if x])
         )
@@ -1041,6 +1041,80 @@ def continuation_sheet(seed: int = 51, lang: str = "de") -> Sample:
         _finish(doc),
         [bh.to_truth(0)],
         "a sheet with no boundary: the open layer runs through it to the end of the hole",
+    )
+
+
+def _crowded_blocks(
+    doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth
+) -> _Borehole:
+    """A log to scale whose thin top layers crowd: each description block starts under a rule
+    drawn across the descriptions, pushed below the block above; a boundary value printed at
+    its depth's height sits on the first row of the block it opens, a little above or below
+    that row's middle (within the row)."""
+    page = doc.new_page(width=A4[0], height=A4[1])
+    pen = _Pen(page)
+    top = _draw_header(pen, meta, lang, 50, 40) + 30
+    scale = 50.0  # points per metre
+    total = meta.total_depth or 6.0
+    thin = round(rng.uniform(0.1, 0.14), 2)
+    deep = sorted(round(rng.uniform(1.5, total - 1.0), 2) for _ in range(2))
+    while deep[1] - deep[0] < 0.8:
+        deep = sorted(round(rng.uniform(1.5, total - 1.0), 2) for _ in range(2))
+    mats = rng.sample([m for m in MATERIALS[lang] if len(m) < 60], 5)
+    pen.hline(150, 470, top)
+    value_h = pen.fs * (ASC - DESC)
+    boxes: dict[float, tuple[int, BBox]] = {}
+
+    def value(d: float, cy: float) -> None:
+        boxes[d] = (1, pen.text(140, cy - value_h / 2, _fmt(d), align="right"))
+
+    bh = _Borehole(meta)
+    starts = [0.0, thin]
+    edge = top  # the foot of the block above
+    for i, text in enumerate(mats):
+        a = starts[i]
+        first = max(top + a * scale + 3, edge + 4)
+        if i:
+            pen.hline(150, 470, first - 3)
+        if i == 1:
+            # the crowded boundary: printed at its height, on the next block's first row
+            cy = first + value_h / 2 + rng.choice((-1, 1)) * rng.uniform(0.32, 0.42) * value_h
+            b = round((cy - top) / scale, 2)
+            starts.append(b)
+            value(b, top + b * scale)
+        elif i == 2:
+            starts.append(deep[0])
+        elif i == 3:
+            starts.append(deep[1])
+        elif i == 4:
+            starts.append(total)
+        lines = pen.wrap(text, 280)
+        rect = pen.paragraph(160, first, lines)
+        edge = rect.y1
+        bh.layers.append(_layer((a, starts[i + 1]), " ".join(lines), 1, rect, []))
+    value(thin, top + thin * scale)
+    for d in (*deep, total):
+        value(d, top + d * scale)
+        pen.hline(150, 470, top + d * scale)
+    for layer in bh.layers:
+        a, b = layer["depth_interval"]["start"], layer["depth_interval"]["end"]
+        found = [x for x in (boxes.get(a), boxes.get(b)) if x]
+        layer["depth_rects"] = [x.as_list() for _, x in found]
+        layer["depth_rects_pages"] = [p for p, _ in found]
+    return bh
+
+
+def crowded_blocks(seed: int = 61, lang: str = "it") -> Sample:
+    """Crowded thin layers at the top of a ruled log drawn to scale (see _crowded_blocks)."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "S 3", round(rng.uniform(5.5, 7.0), 2), gw=False)
+    bh = _crowded_blocks(doc, rng, lang, meta)
+    return Sample(
+        f"crowded_blocks_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "crowded thin layers: a value on the first row of the ruled block it opens",
     )
 
 
@@ -1145,6 +1219,7 @@ def all_samples() -> list[Sample]:
         columns_header(19, "de"),
         sheet_log(21, "fr"),
         continuation_sheet(51, "de"),
+        crowded_blocks(61, "it"),
         drawn_log(31, "de"),
         scanned(8),  # last: tests of the text layer take all but the last
     ]

@@ -165,3 +165,15 @@ def test_sheet_without_a_boundary_continues_the_open_layer(seed: int, lang: str)
     truth = sample.truth[0]["layers"][-1]
     assert last["depth_interval"] == truth["depth_interval"]
     assert last["material_description"] == truth["material_description"]
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(61, "it"), (62, "de"), (63, "fr"), (65, "de")])
+def test_crowded_value_on_the_first_row_of_its_block(seed: int, lang: str) -> None:
+    """Thin top layers crowd a ruled log drawn to scale: the value of a boundary, printed at
+    its depth's height, sits within the first row of the block below the rule that opens
+    that block, a little above or below the row's middle; the block is the layer the rule
+    opens, and the value is its bottom."""
+    sample = samples.crowded_blocks(seed, lang)
+    predicted = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
+    score = score_file(predicted, sample.truth)
+    assert score.layers.f1 == 1.0, predicted
