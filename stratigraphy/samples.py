@@ -416,10 +416,13 @@ def _boundary_column(
     columns_header: bool = False,
     unit: str = "m",
     mark: str = "",
+    tight_codes: bool = False,
 ) -> _Borehole:
     """Depth values at boundary heights above horizontal lines; descriptions right.
 
-    ``unit`` is printed in the column heading, ``mark`` after every value ("'" for feet)."""
+    ``unit`` is printed in the column heading, ``mark`` after every value ("'" for feet).
+    ``tight_codes``: on two rows a sample id and a weathering grade are printed tight
+    against the value on both sides, so the three read as one run of text."""
     page = doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
     top = (_draw_header_columns if columns_header else _draw_header)(pen, meta, lang, 50, 40)
@@ -451,7 +454,11 @@ def _boundary_column(
         if d == 0.0 and not print_zero:
             boxes.append(None)
             continue
-        boxes.append(pen.text(col_x1, y - pen.fs * 1.4 - 1, _fmt(d) + mark, align="right"))
+        box = pen.text(col_x1, y - pen.fs * 1.4 - 1, _fmt(d) + mark, align="right")
+        boxes.append(box)
+        if tight_codes and len(boxes) in (3, 5):
+            pen.text(box.x0 - 3, box.y0, f"P{len(boxes)}", align="right")
+            pen.text(box.x1 + 3, box.y0, "IV" if len(boxes) == 5 else "III")
     mats = rng.sample(MATERIALS[lang], min(n_layers, len(MATERIALS[lang])))
     for i in range(n_layers):
         text = mats[i % len(mats)]
@@ -1201,6 +1208,21 @@ def feet_log(seed: int = 41, mark: str = "") -> Sample:
     )
 
 
+def tight_codes(seed: int = 71, lang: str = "fr") -> Sample:
+    """A boundary column where codes of the neighbouring columns (sample id left, grade
+    right) are printed tight against two of its values: one run of text holds all three."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "F 9", round(rng.uniform(8.0, 12.0), 2), gw=False)
+    bh = _boundary_column(doc, rng, lang, meta, 6, tight_codes=True)
+    return Sample(
+        f"tight_codes_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "codes of neighbouring columns printed tight against depth values",
+    )
+
+
 def all_samples() -> list[Sample]:
     """One sample of every family (a few seconds to build)."""
     return [
@@ -1220,6 +1242,7 @@ def all_samples() -> list[Sample]:
         sheet_log(21, "fr"),
         continuation_sheet(51, "de"),
         crowded_blocks(61, "it"),
+        tight_codes(71, "fr"),
         drawn_log(31, "de"),
         scanned(8),  # last: tests of the text layer take all but the last
     ]

@@ -177,3 +177,14 @@ def test_crowded_value_on_the_first_row_of_its_block(seed: int, lang: str) -> No
     predicted = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
     score = score_file(predicted, sample.truth)
     assert score.layers.f1 == 1.0, predicted
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(71, "fr"), (72, "de"), (74, "en")])
+def test_value_with_codes_printed_tight_on_both_sides(seed: int, lang: str) -> None:
+    """Codes of the neighbouring columns (a sample id left, a weathering grade right) printed
+    tight against a depth value make one run of text ('P3 2.60 III'), as OCR often merges a
+    scan's columns: the value aligned with the depth column is still a boundary."""
+    sample = samples.tight_codes(seed, lang)
+    predicted = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
+    score = score_file(predicted, sample.truth)
+    assert score.layers.f1 == 1.0, predicted
