@@ -1223,6 +1223,48 @@ def tight_codes(seed: int = 71, lang: str = "fr") -> Sample:
     )
 
 
+_WATER_HEADING = {
+    "fr": ("Niveau", "d'eau", "(m)"),
+    "de": ("Wasser-", "spiegel", "(m)"),
+    "it": ("Livello", "falda", "(m)"),
+    "en": ("Water", "Level", "(m)"),
+}
+
+
+def shift_water_levels(seed: int = 81, lang: str = "fr") -> Sample:
+    """A boundary-column log beside a drilling record: the water level read at the start and
+    end of each shift, listed down a column under a heading set on three short lines
+    ('Niveau' / "d'eau" / '(m)'), with the time of each reading and the day on its first."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "SC 2", round(rng.uniform(8.0, 12.0), 2), gw=False)
+    bh = _boundary_column(doc, rng, lang, meta, 5)
+    pen = _Pen(doc[0])
+    x, top = 540.0, 170.0
+    for k, word in enumerate(_WATER_HEADING[lang]):
+        pen.text(x, top + k * 9, word, fs=7)
+    day = meta.date or "2020-01-01"
+    readings: list[tuple[float, str | None]] = []
+    y = top + 60
+    for n in range(4):
+        depth = round(rng.uniform(1.0, (meta.total_depth or 8.0) - 1.0), 2)
+        when = f"{day[:8]}{int(day[8:]) + n // 2:02d}"
+        if n % 2 == 0:
+            pen.text(x - 58, y, _date_text(when), fs=6)
+        pen.text(x - 22, y, ("0800", "1800")[n % 2], fs=6)
+        pen.text(x, y, _fmt(depth), fs=7)
+        readings.append((depth, when))
+        y += rng.uniform(60, 120)
+    truth = bh.to_truth(0)
+    truth["groundwater"] = [{"depth": d, "date": w, "elevation": None} for d, w in readings]
+    return Sample(
+        f"shift_water_levels_{lang}_{seed}",
+        _finish(doc),
+        [truth],
+        "water levels per shift listed under a heading set on three lines",
+    )
+
+
 def all_samples() -> list[Sample]:
     """One sample of every family (a few seconds to build)."""
     return [
@@ -1243,6 +1285,7 @@ def all_samples() -> list[Sample]:
         continuation_sheet(51, "de"),
         crowded_blocks(61, "it"),
         tight_codes(71, "fr"),
+        shift_water_levels(81, "fr"),
         drawn_log(31, "de"),
         scanned(8),  # last: tests of the text layer take all but the last
     ]
