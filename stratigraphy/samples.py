@@ -416,10 +416,13 @@ def _boundary_column(
     columns_header: bool = False,
     unit: str = "m",
     mark: str = "",
+    tight_codes: bool = False,
 ) -> _Borehole:
     """Depth values at boundary heights above horizontal lines; descriptions right.
 
-    ``unit`` is printed in the column heading, ``mark`` after every value ("'" for feet)."""
+    ``unit`` is printed in the column heading, ``mark`` after every value ("'" for feet).
+    ``tight_codes``: on two rows a sample id and a weathering grade are printed tight
+    against the value on both sides, so the three read as one run of text."""
     page = doc.new_page(width=A4[0], height=A4[1])
     pen = _Pen(page)
     top = (_draw_header_columns if columns_header else _draw_header)(pen, meta, lang, 50, 40)
@@ -451,7 +454,11 @@ def _boundary_column(
         if d == 0.0 and not print_zero:
             boxes.append(None)
             continue
-        boxes.append(pen.text(col_x1, y - pen.fs * 1.4 - 1, _fmt(d) + mark, align="right"))
+        box = pen.text(col_x1, y - pen.fs * 1.4 - 1, _fmt(d) + mark, align="right")
+        boxes.append(box)
+        if tight_codes and len(boxes) in (3, 5):
+            pen.text(box.x0 - 3, box.y0, f"P{len(boxes)}", align="right")
+            pen.text(box.x1 + 3, box.y0, "IV" if len(boxes) == 5 else "III")
     mats = rng.sample(MATERIALS[lang], min(n_layers, len(MATERIALS[lang])))
     for i in range(n_layers):
         text = mats[i % len(mats)]
@@ -944,6 +951,180 @@ def sheet_log(seed: int = 21, lang: str = "fr") -> Sample:
     )
 
 
+_TABLE_HEADINGS = {
+    "de": ("Tiefe [m]", "Beschreibung", "Probenahme"),
+    "fr": ("Prof. [m]", "Description", "Échantillons"),
+    "it": ("Prof. [m]", "Descrizione", "Campioni"),
+    "en": ("Depth (m)", "Description", "Samples"),
+}
+_UNIT_AGAIN = {
+    "de": "{unit}: gegen unten fester, grau",
+    "fr": "{unit}: plus compact vers le bas, gris",
+    "it": "{unit}: più compatto verso il basso, grigio",
+    "en": "{unit}: becoming denser with depth, grey",
+}
+
+
+def _continuation_log(
+    doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth
+) -> _Borehole:
+    """A log on sheets of 5 m whose last layer runs from sheet 1 through all of sheet 2: the
+    second sheet prints no boundary, only its scale ticks (going on from 5), the layer's unit
+    named again with new wording, depth-prefixed notes, the end of the hole; beside the log a
+    sample column whose heading sits at the table's top, far above its first value there."""
+    sheet = 5.0
+    total = meta.total_depth or 9.4
+    depths = [0.0, round(rng.uniform(0.2, 0.5), 2), round(rng.uniform(1.1, 1.9), 2)]
+    depths += [round(rng.uniform(2.4, 3.4), 2), total]
+    mats = rng.sample(MATERIALS[lang], len(depths) - 1)
+    heads = _TABLE_HEADINGS[lang]
+    bh = _Borehole(meta)
+    pens: list[_Pen] = []
+    tops: list[float] = []
+    first = doc.page_count
+    for _ in range(2):
+        doc.new_page(width=A4[0], height=A4[1])
+    for k in range(2):
+        pen = _Pen(doc[first + k])
+        top = _draw_header(pen, meta, lang, 50, 40) + 30
+        for x, text in zip((60, 160, 420), heads, strict=True):
+            pen.text(x, top - 14, text)
+        pen.hline(45, 500, top)
+        pen.hline(45, 500, A4[1] - 90)
+        pens.append(pen)
+        tops.append(top)
+        _page_footer(pen, k + 1, 2, lang)
+    scale = (A4[1] - 90 - tops[0]) / sheet
+
+    def pos(d: float, k: int) -> float:
+        return tops[k] + (d - k * sheet) * scale
+
+    for k in range(2):  # whole-metre ticks of the depth scale on the far left
+        for m in range(1, int(sheet)):
+            pens[k].text(52, pos(k * sheet + m, k) - 3, str(int(k * sheet + m)), fs=6)
+    boxes: dict[float, tuple[int, BBox]] = {}
+    for d in depths[1:-1]:
+        pens[0].hline(145, 410, pos(d, 0))
+        boxes[d] = (1, pens[0].text(140, pos(d, 0) - 5.5, _fmt(d), align="right"))
+    pens[0].text(140, A4[1] - 95.5, _fmt(sheet), align="right")  # the sheet's bottom
+    # sample depths: the first on sheet 2 lies far below the table's heading row
+    taken = sorted({round(rng.uniform(0.5, 4.5), 1) for _ in range(3)})
+    taken += [round(rng.uniform(6.6, 7.2), 1), round(rng.uniform(7.8, 8.8), 1)]
+    for d in taken:
+        k = 0 if d < sheet else 1
+        pens[k].text(470, pos(d, k) - 4, _fmt(d, 1), align="right")
+    notes = _SUB_NOTES[lang]
+    for i, text in enumerate(mats):
+        a, b = depths[i], depths[i + 1]
+        lines = pens[0].wrap(text, 240)
+        rect = pens[0].paragraph(160, pos(a, 0) + 3, lines)
+        words = " ".join(lines)
+        if b > sheet:
+            again = _UNIT_AGAIN[lang].format(unit=text.split(",")[0].split(":")[0])
+            pens[1].text(160, tops[1] + 3, again)
+            words += " " + again
+            for d, template in zip(taken[-2:], notes, strict=True):
+                note = template.format(d=_fmt(d, 1))
+                pens[1].text(160, pos(d, 1) - 4, note)
+                words += " " + note
+            end = _END[lang].format(d=_fmt(total))
+            line = pens[1].text(160, pos(total, 1) + 4, end)
+            left = line.x0 + pens[1].width(end[: end.index(_fmt(total))])
+            boxes[b] = (2, BBox(left, line.y0, left + pens[1].width(_fmt(total)), line.y1))
+        bh.layers.append(
+            _layer((a, b), words, 1, rect, [x for x in (boxes.get(a), boxes.get(b)) if x])
+        )
+    return bh
+
+
+def continuation_sheet(seed: int = 51, lang: str = "de") -> Sample:
+    """A thick last layer runs through a sheet that prints no boundary of its own."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "KB 12", round(rng.uniform(8.9, 9.6), 2), gw=False)
+    bh = _continuation_log(doc, rng, lang, meta)
+    return Sample(
+        f"continuation_sheet_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "a sheet with no boundary: the open layer runs through it to the end of the hole",
+    )
+
+
+def _crowded_blocks(
+    doc: fitz.Document, rng: random.Random, lang: str, meta: MetaTruth
+) -> _Borehole:
+    """A log to scale whose thin top layers crowd: each description block starts under a rule
+    drawn across the descriptions, pushed below the block above; a boundary value printed at
+    its depth's height sits on the first row of the block it opens, a little above or below
+    that row's middle (within the row)."""
+    page = doc.new_page(width=A4[0], height=A4[1])
+    pen = _Pen(page)
+    top = _draw_header(pen, meta, lang, 50, 40) + 30
+    scale = 50.0  # points per metre
+    total = meta.total_depth or 6.0
+    thin = round(rng.uniform(0.1, 0.14), 2)
+    deep = sorted(round(rng.uniform(1.5, total - 1.0), 2) for _ in range(2))
+    while deep[1] - deep[0] < 0.8:
+        deep = sorted(round(rng.uniform(1.5, total - 1.0), 2) for _ in range(2))
+    mats = rng.sample([m for m in MATERIALS[lang] if len(m) < 60], 5)
+    pen.hline(150, 470, top)
+    value_h = pen.fs * (ASC - DESC)
+    boxes: dict[float, tuple[int, BBox]] = {}
+
+    def value(d: float, cy: float) -> None:
+        boxes[d] = (1, pen.text(140, cy - value_h / 2, _fmt(d), align="right"))
+
+    bh = _Borehole(meta)
+    starts = [0.0, thin]
+    edge = top  # the foot of the block above
+    for i, text in enumerate(mats):
+        a = starts[i]
+        first = max(top + a * scale + 3, edge + 4)
+        if i:
+            pen.hline(150, 470, first - 3)
+        if i == 1:
+            # the crowded boundary: printed at its height, on the next block's first row
+            cy = first + value_h / 2 + rng.choice((-1, 1)) * rng.uniform(0.32, 0.42) * value_h
+            b = round((cy - top) / scale, 2)
+            starts.append(b)
+            value(b, top + b * scale)
+        elif i == 2:
+            starts.append(deep[0])
+        elif i == 3:
+            starts.append(deep[1])
+        elif i == 4:
+            starts.append(total)
+        lines = pen.wrap(text, 280)
+        rect = pen.paragraph(160, first, lines)
+        edge = rect.y1
+        bh.layers.append(_layer((a, starts[i + 1]), " ".join(lines), 1, rect, []))
+    value(thin, top + thin * scale)
+    for d in (*deep, total):
+        value(d, top + d * scale)
+        pen.hline(150, 470, top + d * scale)
+    for layer in bh.layers:
+        a, b = layer["depth_interval"]["start"], layer["depth_interval"]["end"]
+        found = [x for x in (boxes.get(a), boxes.get(b)) if x]
+        layer["depth_rects"] = [x.as_list() for _, x in found]
+        layer["depth_rects_pages"] = [p for p, _ in found]
+    return bh
+
+
+def crowded_blocks(seed: int = 61, lang: str = "it") -> Sample:
+    """Crowded thin layers at the top of a ruled log drawn to scale (see _crowded_blocks)."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "S 3", round(rng.uniform(5.5, 7.0), 2), gw=False)
+    bh = _crowded_blocks(doc, rng, lang, meta)
+    return Sample(
+        f"crowded_blocks_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "crowded thin layers: a value on the first row of the ruled block it opens",
+    )
+
+
 _SURFACE = {
     "de": "cm Humus",
     "fr": "cm terre végétale",
@@ -1027,6 +1208,63 @@ def feet_log(seed: int = 41, mark: str = "") -> Sample:
     )
 
 
+def tight_codes(seed: int = 71, lang: str = "fr") -> Sample:
+    """A boundary column where codes of the neighbouring columns (sample id left, grade
+    right) are printed tight against two of its values: one run of text holds all three."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "F 9", round(rng.uniform(8.0, 12.0), 2), gw=False)
+    bh = _boundary_column(doc, rng, lang, meta, 6, tight_codes=True)
+    return Sample(
+        f"tight_codes_{lang}_{seed}",
+        _finish(doc),
+        [bh.to_truth(0)],
+        "codes of neighbouring columns printed tight against depth values",
+    )
+
+
+_WATER_HEADING = {
+    "fr": ("Niveau", "d'eau", "(m)"),
+    "de": ("Wasser-", "spiegel", "(m)"),
+    "it": ("Livello", "falda", "(m)"),
+    "en": ("Water", "Level", "(m)"),
+}
+
+
+def shift_water_levels(seed: int = 81, lang: str = "fr") -> Sample:
+    """A boundary-column log beside a drilling record: the water level read at the start and
+    end of each shift, listed down a column under a heading set on three short lines
+    ('Niveau' / "d'eau" / '(m)'), with the time of each reading and the day on its first."""
+    rng = random.Random(seed)
+    doc = fitz.open()
+    meta = _meta(rng, "SC 2", round(rng.uniform(8.0, 12.0), 2), gw=False)
+    bh = _boundary_column(doc, rng, lang, meta, 5)
+    pen = _Pen(doc[0])
+    x, top = 540.0, 170.0
+    for k, word in enumerate(_WATER_HEADING[lang]):
+        pen.text(x, top + k * 9, word, fs=7)
+    day = meta.date or "2020-01-01"
+    readings: list[tuple[float, str | None]] = []
+    y = top + 60
+    for n in range(4):
+        depth = round(rng.uniform(1.0, (meta.total_depth or 8.0) - 1.0), 2)
+        when = f"{day[:8]}{int(day[8:]) + n // 2:02d}"
+        if n % 2 == 0:
+            pen.text(x - 58, y, _date_text(when), fs=6)
+        pen.text(x - 22, y, ("0800", "1800")[n % 2], fs=6)
+        pen.text(x, y, _fmt(depth), fs=7)
+        readings.append((depth, when))
+        y += rng.uniform(60, 120)
+    truth = bh.to_truth(0)
+    truth["groundwater"] = [{"depth": d, "date": w, "elevation": None} for d, w in readings]
+    return Sample(
+        f"shift_water_levels_{lang}_{seed}",
+        _finish(doc),
+        [truth],
+        "water levels per shift listed under a heading set on three lines",
+    )
+
+
 def all_samples() -> list[Sample]:
     """One sample of every family (a few seconds to build)."""
     return [
@@ -1044,6 +1282,10 @@ def all_samples() -> list[Sample]:
         columns_header(9, "fr"),
         columns_header(19, "de"),
         sheet_log(21, "fr"),
+        continuation_sheet(51, "de"),
+        crowded_blocks(61, "it"),
+        tight_codes(71, "fr"),
+        shift_water_levels(81, "fr"),
         drawn_log(31, "de"),
         scanned(8),  # last: tests of the text layer take all but the last
     ]

@@ -36,6 +36,7 @@ from stratigraphy.layers.confidence import (
     looks_like_note,
     restarts,
 )
+from stratigraphy.layers.continuation import continue_open_layer
 from stratigraphy.layers.descriptions import description_runs, material_score
 from stratigraphy.layers.drawn import drawn_layers
 from stratigraphy.layers.entries import EntryKind, layer_ident, runs_to_entries, trailing_entry
@@ -298,6 +299,24 @@ _SAMPLE_ID = re.compile(
 )
 
 
+def _heading_over(column: DepthColumn, runs: list[Run]) -> str:
+    """The heading of a column: the lettered lines nearest above its first value that lie over
+    the column itself. A table's heading row is at its top, however many empty rows (a sheet
+    that continues a log) come between it and the column's first value."""
+    first = column.entries[0].bbox
+    h = column.line_height
+    box = column.bbox
+    over = [
+        r
+        for r in runs
+        if r.bbox.cy < first.y0 and r.has_letters and r.bbox.horizontal_overlap(box) > 0
+    ]
+    if not over:
+        return ""
+    nearest = max(r.bbox.cy for r in over)
+    return " ".join(r.text for r in over if nearest - r.bbox.cy <= 3 * h)
+
+
 def _is_sample_table(column: DepthColumn, runs: list[Run]) -> bool:
     """A column headed by a sample title ('Proben', 'Échantillons') lists samples, not layers."""
     first = column.entries[0].bbox
@@ -311,6 +330,8 @@ def _is_sample_table(column: DepthColumn, runs: list[Run]) -> bool:
             and _SAMPLE_HEADING.search(run.text)
         ):
             return True
+    if _SAMPLE_HEADING.search(_heading_over(column, runs)):
+        return True
     # rows that start with a sample id left of the depth: 'P1 | 1.20 | ...'
     labelled = 0
     for entry in column.entries:
@@ -378,6 +399,13 @@ def detect_boreholes(pages: list[PageContent] | tuple[PageContent, ...]) -> list
             found = page_columns(page)
             frames[page.number] = replace(page, rotation=0, text_rotation=0)
         this_page: list[tuple[list[DraftLayer], list[tuple[int, BBox]]]] = []
+        if (
+            not found
+            and previous_page_last is not None
+            and previous_page_last[0]
+            and continue_open_layer(previous_page_last[0][-1], words_to_runs(upright(page).words))
+        ):
+            continue  # a sheet with no boundary of its own: the open layer runs through it
         if all(len(built.column.entries) < 3 for built in found):
             # no depth printed at the boundaries (two values are no depth column to trust):
             # rules read against the depth scale

@@ -28,7 +28,7 @@ from stratigraphy.model import Segment
 _END_OF_HOLE = re.compile(
     r"\b(fin du forage|fin de forage|fin du sondage|endtiefe|ende der bohrung|bohrende|"
     r"end of (bore)?hole|eoh|fine del sondaggio|fine sondaggio|fondo foro|fin du puits|"
-    r"fin de la fouille)\b",
+    r"fin de la fouille|(bore|borehole|hole|boring|drilling) (discontinued|terminated))\b",
     re.IGNORECASE,
 )
 
@@ -116,6 +116,11 @@ def _before_end_of_hole(group: list[Line]) -> list[Line]:
             break
         out.append(line)
     return out
+
+
+def is_end_of_hole(line: Line) -> bool:
+    """Whether a line names the end of the hole ('Endtiefe', 'Bore discontinued at 20.0m')."""
+    return _END_OF_HOLE.search(line.text) is not None
 
 
 def end_of_hole(lines: list[Line], after: float, h: float) -> tuple[float, BBox] | None:
@@ -287,10 +292,13 @@ def _boundary_slots(
             # a value splits a block only where it stands clearly between two lines
             low, high = prev[0].bbox.cy + 0.3 * h, cy - 0.3 * h
             k = prev[1] + sum(1 for b in bounds if low < b < high)
-        elif level and not same_block:
+        elif not same_block and any(abs(cy - b) <= 0.5 * h for b in bounds):
+            # on the block's first row: a value anywhere within the row's height is on it
             above = [r for r in rules if r < line.bbox.y0 + 0.2 * h]
             if above and cy - above[-1] <= 2 * h:
-                top = (above[-1] + cy) / 2  # the block starts at its rule
+                # the block starts at its rule: a value printed on the rule opens it, one
+                # below the rule (pushed there by crowding) closes it
+                top = above[-1] + 0.2 * h
                 k = sum(1 for b in bounds if top >= b)
         out.append((line, k))
         prev = (line, k, by_height)

@@ -270,8 +270,9 @@ def insert_merged_values(columns: list[DepthColumn], runs: list[Run]) -> list[De
     """Put back a value that the text layer merged with a neighbouring column's words
     ('29 4 3.95': a level, a scale tick and the depth in one run).
 
-    Only a last word printing decimals, aligned with the column's right edge, lying between
-    two entries and with a value between theirs.
+    Only a word printing decimals, aligned with the column's right edge, lying between two
+    entries and with a value between theirs. OCR merges words of the columns on both sides
+    ('1% +177.47 1.10 SO'), so the value may stand anywhere in the run.
     """
     out: list[DepthColumn] = []
     for column in columns:
@@ -283,11 +284,12 @@ def insert_merged_values(columns: list[DepthColumn], runs: list[Run]) -> list[De
             for run in runs:
                 if id(run) in own or len(run.words) < 2 or run.page != column.page:
                     continue
-                word = run.words[-1]
+                aligned = [w for w in run.words if abs(w.bbox.x1 - right) <= tol]
+                if not aligned:
+                    continue
+                word = aligned[-1]
                 value = parse_depth_value(word.text)
                 if value is None or not has_explicit_decimals(word.text):
-                    continue
-                if abs(word.bbox.x1 - right) > tol:
                     continue
                 entry = Entry(EntryKind.VALUE, value, None, word.bbox, run.page, run)
                 cy = word.bbox.cy

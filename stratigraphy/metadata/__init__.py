@@ -324,6 +324,60 @@ def _water_table(anchor: Snippet, phrases: Sequence[Snippet], add: Callable[...,
     return found
 
 
+def _stacked_heading(phrase: Snippet, phrases: Sequence[Snippet]) -> Snippet | None:
+    """A column heading printed over two or three short lines ('Water' / 'Level' / '(m)'),
+    read as one phrase; None when the phrase is no such heading."""
+    head = current = phrase
+    for _ in range(2):
+        if len(current.words) > 2:
+            break
+        nxt = below_neighbour(current, phrases, max_gap=1.0 * max(current.bbox.height, 6.0))
+        if nxt is None or len(nxt.words) > 2:
+            break
+        a, b = current.bbox, nxt.bbox
+        if abs(a.cx - b.cx) > 0.5 * max(a.width, b.width) or max(a.width, b.width) > 3 * min(
+            a.width, b.width
+        ):
+            break  # the lines of one heading are set under each other, about as wide
+        head = head.join(nxt)
+        current = nxt
+    return head if head is not phrase else None
+
+
+def _water_column(heading: Snippet, phrases: Sequence[Snippet], add: Callable[..., None]) -> bool:
+    """Readings listed down the column under a water-level heading (a drilling record's water
+    level at the start and end of each shift): every depth printed with decimals under the
+    heading, overlapping it sideways; its date is the one on its row, else the one on the row
+    of the reading above (a record prints the day once, on its first row)."""
+    box = heading.bbox
+    found = False
+    carried: str | None = None
+    for phrase in sorted(phrases, key=lambda p: p.bbox.cy):
+        if phrase.page != heading.page or phrase.bbox.y0 < box.y1:
+            continue
+        under = [w for w in phrase.words if w.bbox.horizontal_overlap(box) > 0]
+        if not under:
+            continue
+        first = under[0]
+        readings = gw.find_readings(first.text, need_label=False)
+        if not readings or not any(c in first.text for c in ".,"):
+            continue
+        h = first.bbox.height
+        date = next(
+            (
+                d.iso
+                for other in phrases
+                if other.page == phrase.page and abs(other.bbox.cy - first.bbox.cy) <= 0.5 * h
+                for d in dates_mod.find_dates(other.text)
+            ),
+            None,
+        )
+        carried = date = date or carried  # the day is printed on its first reading's row
+        add(readings[0].depth, date, None, Snippet((first,)), 0, len(first.text))
+        found = True
+    return found
+
+
 def _groundwater(phrases: Sequence[Snippet], region: Region | None) -> tuple[Groundwater, ...]:
     readings: list[Groundwater] = []
     seen: set[tuple[float, str | None]] = set()
@@ -366,6 +420,11 @@ def _groundwater(phrases: Sequence[Snippet], region: Region | None) -> tuple[Gro
         for anchor in [phrase] + ([right] if right is not None else []):
             if _water_table(anchor, phrases, add):
                 break
+    if not readings:
+        for phrase in phrases:
+            heading = None if gw.has_label(phrase.text) else _stacked_heading(phrase, phrases)
+            if heading is not None and gw.has_label(re.sub(r"(\w)-\s+(\w)", r"\1\2", heading.text)):
+                _water_column(heading, phrases, add)
     if region is not None:
         readings.sort(key=lambda g: _distance(g.bbox, g.page or 0, region) if g.bbox else 0.0)
     return tuple(readings)

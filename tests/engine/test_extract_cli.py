@@ -86,20 +86,21 @@ INTERNATIONAL = BENCHMARK / "international"
 def test_international_benchmark_quality(tmp_path: Path) -> None:
     """English logs of other layout families (sheets with sheet-bottom values and sub-notes,
     a scanned drillhole record, a log whose boundaries are only drawn). The issue's target is
-    0.90 / 0.95; these thresholds hold what the engine reaches today (0.83 / 0.87 pooled),
-    even when the scan's OCR runs out of time on a loaded machine."""
+    0.90 / 0.95; the engine reaches 0.92 / 0.94 pooled. The pooled thresholds hold even when
+    the scan's OCR runs out of time on a loaded machine (the two digital logs alone give
+    0.885); the digital logs are held at what they reach."""
     out = tmp_path / "predictions.json"
     run = cli("extract", str(INTERNATIONAL / "pdfs"), "-o", str(out))
     assert run.returncode == 0, run.stderr
     scored = json.loads(
         cli("evaluate", str(out), str(INTERNATIONAL / "ground_truth.json"), "--json").stdout
     )
-    assert scored["pooled"]["layers"]["f1"] >= 0.80
-    assert scored["pooled"]["descriptions"]["f1"] >= 0.82
+    assert scored["pooled"]["layers"]["f1"] >= 0.88
+    assert scored["pooled"]["descriptions"]["f1"] >= 0.88
     files = scored["files"]
     assert files["real-sample-borehole-log.pdf"]["layers"]["f1"] == 1.0
-    assert files["scrapeBoreHoleLog_example.pdf"]["layers"]["f1"] >= 0.85
-    assert files["scrapeBoreHoleLog_example.pdf"]["descriptions"]["f1"] >= 0.90
+    assert files["scrapeBoreHoleLog_example.pdf"]["layers"]["f1"] == 1.0
+    assert files["scrapeBoreHoleLog_example.pdf"]["descriptions"]["f1"] == 1.0
     # every layer carries a confidence in [0, 1]
     predictions = json.loads(out.read_text())
     confidences = [

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from stratigraphy import samples
+from stratigraphy.extract import extract_document
 from stratigraphy.geometry import BBox, union_all
 from stratigraphy.metadata import extract_metadata
 from stratigraphy.pdf.reader import open_pdf, read_pages
+from stratigraphy.schema import document_to_benchmark
 from stratigraphy.settings import EngineSettings
 
 BENCHMARK = Path(__file__).resolve().parents[2].parent / "shared" / "benchmark"
@@ -111,3 +113,17 @@ def test_rotate_flag_on_a_page_whose_text_is_upright_in_the_stored_frame() -> No
     pages = read_pages(open_pdf(doc.tobytes()), SETTINGS)
     assert (pages[0].rotation, pages[0].text_rotation) == (90, 270)
     _check(pages, sample.truth[0])
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(81, "fr"), (82, "de"), (83, "it"), (84, "en")])
+def test_water_levels_per_shift_under_a_stacked_heading(seed: int, lang: str) -> None:
+    """A drilling record lists the water level at the start and end of each shift down a
+    column headed on three short lines ("Niveau" / "d'eau" / "(m)"): every reading is found,
+    with its day, printed once on the day's first row."""
+    sample = samples.shift_water_levels(seed, lang)
+    [borehole] = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
+    truth = sample.truth[0]["groundwater"]
+    got = borehole["groundwater"]
+    assert sorted((g["depth"], g["date"]) for g in got) == sorted(
+        (t["depth"], t["date"]) for t in truth
+    )

@@ -149,3 +149,42 @@ def test_scale_labels_read_with_their_tick_as_a_dash_still_calibrate() -> None:
     labels = [w for m in range(1, 7) for w in words(60, 100 + 50 * m - 4, f"\u2014{m}")]
     scale = depth_scale(words_to_runs(labels), [])
     assert scale is not None and abs(scale.top - 100) < 1e-6 and scale.first == 1
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(51, "de"), (52, "fr"), (53, "en"), (54, "it")])
+def test_sheet_without_a_boundary_continues_the_open_layer(seed: int, lang: str) -> None:
+    """A sheet whose depth column holds only scale ticks prints no boundary: the layer open at
+    the foot of the sheet before runs through it to the end of the hole, with the sheet's
+    text; the sample column beside it (its heading at the table's top) gives no layers."""
+    sample = samples.continuation_sheet(seed, lang)
+    predicted = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
+    assert len(predicted) == 1, predicted
+    score = score_file(predicted, sample.truth)
+    assert score.layers.f1 == 1.0, predicted
+    last = predicted[0]["layers"][-1]
+    truth = sample.truth[0]["layers"][-1]
+    assert last["depth_interval"] == truth["depth_interval"]
+    assert last["material_description"] == truth["material_description"]
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(61, "it"), (62, "de"), (63, "fr"), (65, "de")])
+def test_crowded_value_on_the_first_row_of_its_block(seed: int, lang: str) -> None:
+    """Thin top layers crowd a ruled log drawn to scale: the value of a boundary, printed at
+    its depth's height, sits within the first row of the block below the rule that opens
+    that block, a little above or below the row's middle; the block is the layer the rule
+    opens, and the value is its bottom."""
+    sample = samples.crowded_blocks(seed, lang)
+    predicted = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
+    score = score_file(predicted, sample.truth)
+    assert score.layers.f1 == 1.0, predicted
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(71, "fr"), (72, "de"), (74, "en")])
+def test_value_with_codes_printed_tight_on_both_sides(seed: int, lang: str) -> None:
+    """Codes of the neighbouring columns (a sample id left, a weathering grade right) printed
+    tight against a depth value make one run of text ('P3 2.60 III'), as OCR often merges a
+    scan's columns: the value aligned with the depth column is still a boundary."""
+    sample = samples.tight_codes(seed, lang)
+    predicted = document_to_benchmark(extract_document(sample.pdf, name=sample.name))
+    score = score_file(predicted, sample.truth)
+    assert score.layers.f1 == 1.0, predicted
