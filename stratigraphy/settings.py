@@ -54,7 +54,7 @@ class EngineSettings:
     """Read short numbers of OCR'd pages again, each on its own crop with a digit whitelist, and
     take the reading when it only adds the decimals page OCR dropped ('38' -> '38.2'), one extra
     Tesseract run per page (ENGINE_OCR_REREAD_NUMBERS)."""
-    ocr_prepare_unsure: float = 0.1
+    ocr_prepare_unsure: float = 1.0  # off: see the README row for the measured trade-off
     """When more than this share of a page's text-like OCR words are unsure (confidence < 60), a
     prepared copy of the page (lighting flattened, rules removed, adaptive threshold) is read too
     and the surer reading kept word by word (ENGINE_OCR_PREPARE_UNSURE; 1 = never)."""

@@ -24,7 +24,8 @@ from stratigraphy.pdf.reader import open_pdf, read_document
 from stratigraphy.schema import document_to_benchmark
 from stratigraphy.settings import EngineSettings
 
-SETTINGS = EngineSettings(outline_ocr=False)
+# preparation is off by default (it costs CPU on clean pages): these tests turn it on
+SETTINGS = EngineSettings(outline_ocr=False, ocr_prepare_unsure=0.1)
 UNPREPARED = SETTINGS.with_changes(ocr_prepare_unsure=1.0)
 
 
