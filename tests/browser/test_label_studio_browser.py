@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from e2e.conftest import LS_PASSWORD, LS_USER, REPO
-from e2e.test_label_studio_e2e import _ingest, _ok, _start_worker
+from e2e.test_label_studio_e2e import _add_s3_storage, _ingest, _ok, _start_worker
 from page_checks import WINDOW, depth_box_conflicts, tags_over_boxes
 
 from stratigraphy import samples
@@ -177,24 +177,7 @@ def project(stack) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         )
     )
     assert _ok(stack.api("GET", f"/api/projects/{pid}"))["model_version"] == model_version
-    _ok(
-        stack.api(
-            "POST",
-            "/api/storages/s3",
-            json={
-                "project": pid,
-                "title": "bucket",
-                "bucket": stack.bucket,
-                "prefix": "png/",
-                "s3_endpoint": stack.s3_endpoint,
-                "aws_access_key_id": stack.env["AWS_ACCESS_KEY_ID"],
-                "aws_secret_access_key": stack.env["AWS_SECRET_ACCESS_KEY"],
-                "region_name": "us-east-1",
-                "presign": False,
-                "use_blob_urls": True,
-            },
-        )
-    )
+    _add_s3_storage(stack, pid)
     tasks = _ok(
         stack.api("GET", "/api/tasks", params={"project": pid, "page_size": 100, "fields": "all"})
     )["tasks"]

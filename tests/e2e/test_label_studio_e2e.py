@@ -60,6 +60,28 @@ def _ingest(stack, project_id: int, token: str, *args: str) -> subprocess.Comple
     )
 
 
+def _add_s3_storage(stack, project_id: int) -> None:
+    """An S3 source storage over png/, not presigned: Label Studio proxies the page images."""
+    _ok(
+        stack.api(
+            "POST",
+            "/api/storages/s3",
+            json={
+                "project": project_id,
+                "title": "bucket",
+                "bucket": stack.bucket,
+                "prefix": "png/",
+                "s3_endpoint": stack.s3_endpoint,
+                "aws_access_key_id": stack.env["AWS_ACCESS_KEY_ID"],
+                "aws_secret_access_key": stack.env["AWS_SECRET_ACCESS_KEY"],
+                "region_name": "us-east-1",
+                "presign": False,
+                "use_blob_urls": True,
+            },
+        )
+    )
+
+
 def _start_worker(stack, project_id: int, token: str) -> subprocess.Popen:
     env = _ingest_env(stack, project_id, token)
     log = (stack.workdir / "ingest-worker.log").open("wb")
@@ -200,24 +222,7 @@ def test_pdf_in_bucket_becomes_pre_annotated_tasks(stack) -> None:  # type: igno
         worker.wait(timeout=30)
 
     # the browser's way to the page image: an S3 source storage, proxied by Label Studio
-    _ok(
-        stack.api(
-            "POST",
-            "/api/storages/s3",
-            json={
-                "project": pid,
-                "title": "bucket",
-                "bucket": stack.bucket,
-                "prefix": "png/",
-                "s3_endpoint": stack.s3_endpoint,
-                "aws_access_key_id": stack.env["AWS_ACCESS_KEY_ID"],
-                "aws_secret_access_key": stack.env["AWS_SECRET_ACCESS_KEY"],
-                "region_name": "us-east-1",
-                "presign": False,
-                "use_blob_urls": True,
-            },
-        )
-    )
+    _add_s3_storage(stack, pid)
     fileuri = base64.urlsafe_b64encode(tasks[0]["data"]["image"].encode()).decode()
     image = stack.api("GET", f"/tasks/{tasks[0]['id']}/resolve/", params={"fileuri": fileuri})
     assert image.status_code == 200, image.text[:300]
